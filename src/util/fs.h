@@ -1,0 +1,24 @@
+/*
+ * util/fs.h — file-system helpers with bounded reads and durable writes.
+ *
+ * Contract: fs_read_file() refuses files over `max` bytes (error names the path);
+ * fs_write_atomic() writes a temp file, fsyncs it, renames it over the target and fsyncs the
+ * directory, so a crash leaves either the old or the new content. All return 0 / -1 + err.
+ */
+#ifndef CHELA_UTIL_FS_H
+#define CHELA_UTIL_FS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+int fs_read_file(const char *path, size_t max, char **out, size_t *outlen, char *err, size_t errlen);
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, char *err, size_t errlen);
+int fs_mkdir_p(const char *path, mode_t mode, char *err, size_t errlen);
+int fs_exists(const char *path);
+int fs_is_dir(const char *path);
+/* Join a and b with exactly one '/', into a new string. */
+char *fs_path_join(const char *a, const char *b);
+/* "~" or "~/x" → $HOME[/x]; anything else is copied. */
+char *fs_expand_home(const char *path);
+
+#endif
