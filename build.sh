@@ -136,6 +136,8 @@ build_chela() {
 	rm -f "$B/libchela.a"
 	# shellcheck disable=SC2046
 	ar rcs "$B/libchela.a" $(objs_of "$B/lib.list" "$B/obj")
+	# The fuzz profile only needs the library: libFuzzer brings its own main().
+	[ "$PROFILE" = fuzz ] && return 0
 	# shellcheck disable=SC2086
 	$CC $OPT -o "$B/chela" "$B/obj/src/cli/main.o" "$B/libchela.a" $VENDOR_LIBS $LDF
 	if [ "$PROFILE" = release ]; then
@@ -171,15 +173,21 @@ build_fuzzers() {
 }
 
 # --- dependencies and services ---------------------------------------------------------------
-# Debian packages the build and the tests need. Installed when missing (as root); otherwise the
-# exact command is printed and we stop.
-DEPS_BUILD="musl-tools dpkg-dev"
-DEPS_TEST="clang libclang-rt-14-dev docker.io busybox-static runsc iproute2 procps file binutils \
-python3 openssl curl wrk hyperfine chromium nodejs npm debootstrap"
+# Debian packages the build and the tests need, as package[:command]: a package is wanted when
+# it is not installed and (if a command is named) that command is not on PATH either, so a
+# Docker or Node.js installed some other way is used as it is. Installed when missing (as root);
+# otherwise the exact command is printed and we stop.
+DEPS_BUILD="musl-tools:musl-gcc dpkg-dev:dpkg-source"
+DEPS_TEST="clang:clang libclang-rt-14-dev docker.io:dockerd busybox-static runsc:runsc iproute2:ip procps:ps \
+file:file binutils:readelf python3:python3 openssl:openssl curl:curl wrk:wrk hyperfine:hyperfine \
+chromium:chromium nodejs:node npm:npm debootstrap:debootstrap"
 
 ensure_deps() {
 	missing=""
-	for p in "$@"; do
+	for spec in "$@"; do
+		p=${spec%%:*}
+		c=${spec#*:}
+		[ "$c" != "$spec" ] && command -v "$c" >/dev/null 2>&1 && continue
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
@@ -211,7 +219,7 @@ test) shift; cmd_build; build_fuzzers; run_tests release "$@" ;;
 asan) shift; ensure_deps $DEPS_BUILD; run_tests asan "$@" ;;
 fuzz)
 	shift
-	ensure_deps $DEPS_BUILD clang libclang-rt-14-dev
+	ensure_deps $DEPS_BUILD clang:clang libclang-rt-14-dev
 	build_fuzzers
 	sh test/fuzz/run.sh "$B/bin" "${1:-all}" "${2:-20}"
 	;;

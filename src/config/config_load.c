@@ -183,7 +183,10 @@ static void begin_section(struct cfg_loader *L, const char *section, int line, i
 		L->kind = SEC_GLOBAL;
 	} else if (strcmp(section, "channel.telegram") == 0 || strcmp(section, "channel.discord") == 0) {
 		L->kind = SEC_GLOBAL;
-		(section[8] == 't' ? &L->cfg->telegram : &L->cfg->discord)->configured = line;
+		struct config_channel *ch = section[8] == 't' ? &L->cfg->telegram : &L->cfg->discord;
+
+		if (!ch->configured)
+			ch->configured = line;
 	} else if (is_tools_rel(section)) {
 		L->kind = SEC_TOOLS;
 		snprintf(L->rel, sizeof L->rel, "%s", section);

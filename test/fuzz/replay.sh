@@ -10,7 +10,7 @@ for f in "$dir"/fuzz_*; do
 	name=$(basename "$f")
 	corpus="$top/test/fuzz/corpus/${name#fuzz_}"
 	if [ -d "$corpus" ]; then
-		set -- "$corpus"
+		set -- -runs=0 "$corpus"
 	else
 		set -- -runs=2000
 	fi
