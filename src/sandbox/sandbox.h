@@ -130,4 +130,13 @@ char *sandbox_spec_canonical(const struct sandbox_spec *spec);
  */
 int sandbox_env_key_allowed(const struct config_docker *docker, const char *key);
 
+/*
+ * The environment of one exec: the spec's configured env, then those of extra ("K=V",
+ * NULL-terminated, may be NULL) that sandbox_env_key_allowed() lets through, later keys
+ * replacing earlier ones. Nothing comes from the gateway's own environment. Returns a
+ * NULL-terminated array; free with sandbox_env_free().
+ */
+char **sandbox_exec_env(const struct sandbox_spec *spec, const char *const *extra);
+void sandbox_env_free(char **env);
+
 #endif
