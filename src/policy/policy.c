@@ -96,7 +96,7 @@ static void origin(const struct config *cfg, const char *agent, const char *rel,
 		char got[POLICY_KEY_MAX];
 
 		line = config_origin(cfg, agent, rel, got, sizeof got);
-		if (line >= 0 && got[0])
+		if (line > 0 && got[0])
 			say(key, sizeof key, "%s", got);
 	}
 	if (line > 0 && cfg && cfg->path) {
