@@ -1,0 +1,379 @@
+/* docker/docker_exec.c — run a command in a container: exec create, start with the hijacked
+ * stream, demultiplex, stdin with half-close, deadline with process-group kill, exec inspect.
+ * See docker.h for the contract and the launcher's design. */
+#include "docker/docker_capture.h"
+#include "docker/docker_int.h"
+#include "util/clock.h"
+#include "util/mem.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EXEC_PGID_MARKER     "chela-exec-pgid="
+#define EXEC_MARKER_MAX      64     /* the marker line is far shorter; more means it is not one */
+#define EXEC_INSPECT_WAIT_MS 2000   /* the engine may report Running briefly after the stream ends */
+#define EXEC_KILL_TIMEOUT_MS 5000
+
+/*
+ * The launcher. The outer sh starts the command in the background — a background child is
+ * never a process-group leader, so setsid(1) does not fork and the inner sh becomes the leader
+ * of a new group whose id is its pid. It prints that id as the first stderr line, then execs
+ * the command (same pid). The outer sh waits, so the exec's exit code is the command's.
+ * A background job's stdin is /dev/null in a non-interactive sh, so with stdin attached the
+ * original is passed through fd 3.
+ */
+static const char exec_launcher_stdin[] =
+	"exec 3<&0; setsid sh -c 'echo \"" EXEC_PGID_MARKER "$$\" >&2; exec \"$@\"' sh \"$@\" <&3 3<&- & "
+	"exec 3<&-; wait $!";
+static const char exec_launcher[] =
+	"setsid sh -c 'echo \"" EXEC_PGID_MARKER "$$\" >&2; exec \"$@\"' sh \"$@\" & wait $!";
+
+struct exec_ctx {
+	struct docker_cap out, err;
+	int want_marker;              /* stderr still starts with the pgid line */
+	char marker[EXEC_MARKER_MAX];
+	size_t marker_len;
+	long pgid;
+	struct buf syserr;            /* frame type 3: the engine's own error text */
+};
+
+/* The first stderr line is ours when it is the marker; anything else is the command's. */
+static void exec_stderr(struct exec_ctx *x, const char *data, size_t len)
+{
+	while (x->want_marker && len > 0) {
+		char c = *data;
+		x->marker[x->marker_len++] = c;
+		data++;
+		len--;
+		if (c == '\n' || x->marker_len == sizeof x->marker - 1) {
+			char *end = NULL;
+			x->marker[x->marker_len] = '\0';
+			x->want_marker = 0;
+			if (strncmp(x->marker, EXEC_PGID_MARKER, strlen(EXEC_PGID_MARKER)) == 0) {
+				long v = strtol(x->marker + strlen(EXEC_PGID_MARKER), &end, 10);
+				if (end && *end == '\n' && v > 1)
+					x->pgid = v;
+			}
+			if (x->pgid == 0)
+				docker_cap_add(&x->err, x->marker, x->marker_len);
+		}
+	}
+	if (len)
+		docker_cap_add(&x->err, data, len);
+}
+
+static int exec_frame(void *ctx, int stream, const char *data, size_t len)
+{
+	struct exec_ctx *x = ctx;
+
+	if (stream == 1)
+		docker_cap_add(&x->out, data, len);
+	else if (stream == 2)
+		exec_stderr(x, data, len);
+	else if (stream == 3)
+		buf_append(&x->syserr, data, len);
+	return 0;
+}
+
+/* POST /containers/{id}/exec → the exec id. */
+static int exec_create(struct docker *d, const char *container, const struct docker_exec_opts *o,
+		       char exec_id[65], char *err, size_t errlen)
+{
+	cJSON *req = cJSON_CreateObject(), *cmd, *j = NULL;
+	const cJSON *v;
+	struct buf path;
+	struct http_resp r;
+	char *body = NULL;
+	int rc = -1;
+	size_t k;
+
+	memset(&r, 0, sizeof r);
+	buf_init(&path, 1024);
+	cJSON_AddBoolToObject(req, "AttachStdin", o->stdin_data != NULL);
+	cJSON_AddBoolToObject(req, "AttachStdout", 1);
+	cJSON_AddBoolToObject(req, "AttachStderr", 1);
+	cJSON_AddBoolToObject(req, "Tty", 0);
+	cmd = cJSON_AddArrayToObject(req, "Cmd");
+	if (!o->no_group) {
+		cJSON_AddItemToArray(cmd, cJSON_CreateString("sh"));
+		cJSON_AddItemToArray(cmd, cJSON_CreateString("-c"));
+		cJSON_AddItemToArray(cmd, cJSON_CreateString(o->stdin_data ? exec_launcher_stdin : exec_launcher));
+		cJSON_AddItemToArray(cmd, cJSON_CreateString("sh"));
+	}
+	for (k = 0; o->cmd[k]; k++)
+		cJSON_AddItemToArray(cmd, cJSON_CreateString(o->cmd[k]));
+	if (o->env) {
+		cJSON *env = cJSON_AddArrayToObject(req, "Env");
+		for (k = 0; o->env[k]; k++)
+			cJSON_AddItemToArray(env, cJSON_CreateString(o->env[k]));
+	}
+	if (o->workdir && *o->workdir)
+		cJSON_AddStringToObject(req, "WorkingDir", o->workdir);
+	if (o->user && *o->user)
+		cJSON_AddStringToObject(req, "User", o->user);
+	body = cJSON_PrintUnformatted(req);
+	buf_puts(&path, "/containers/");
+	docker_url_escape(&path, container);
+	buf_puts(&path, "/exec");
+	if (docker_call(d, "POST", path.data, 1, "application/json", body, strlen(body), DOCKER_MAX_ERROR_BODY, &r,
+			err, errlen) < 0)
+		goto out;
+	if (r.status != 201) {
+		rc = docker_status_error(&r, "POST", path.data, err, errlen);
+		goto out;
+	}
+	if ((j = docker_json_parse(&r, "POST", path.data, err, errlen)) == NULL)
+		goto out;
+	v = cJSON_GetObjectItemCaseSensitive(j, "Id");
+	if (!cJSON_IsString(v) || !v->valuestring || !*v->valuestring || strlen(v->valuestring) > 64) {
+		err_set(err, errlen, "docker: POST %s: the answer has no exec Id", path.data);
+		goto out;
+	}
+	memcpy(exec_id, v->valuestring, strlen(v->valuestring) + 1);
+	rc = 0;
+out:
+	cJSON_Delete(req);
+	cJSON_Delete(j);
+	free(body);
+	http_resp_free(&r);
+	buf_free(&path);
+	return rc;
+}
+
+/* GET /exec/{id}/json, waiting briefly for Running to turn false. */
+static int exec_inspect(struct docker *d, const char *exec_id, int *running, int *exit_code, char *err,
+			size_t errlen)
+{
+	char path[100];
+	int64_t until = clock_mono_ms() + EXEC_INSPECT_WAIT_MS;
+	int rc = -1;
+
+	snprintf(path, sizeof path, "/exec/%s/json", exec_id);
+	for (;;) {
+		struct http_resp r;
+		cJSON *j;
+		const cJSON *v;
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		if (docker_call(d, "GET", path, 1, NULL, NULL, 0, DOCKER_MAX_RESPONSE, &r, err, errlen) < 0) {
+			http_resp_free(&r);
+			return -1;
+		}
+		if (r.status != 200) {
+			rc = docker_status_error(&r, "GET", path, err, errlen);
+			http_resp_free(&r);
+			return rc;
+		}
+		j = docker_json_parse(&r, "GET", path, err, errlen);
+		http_resp_free(&r);
+		if (j == NULL)
+			return -1;
+		*running = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "Running"));
+		v = cJSON_GetObjectItemCaseSensitive(j, "ExitCode");
+		*exit_code = cJSON_IsNumber(v) ? v->valueint : -1;
+		cJSON_Delete(j);
+		if (!*running || clock_mono_ms() >= until)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The deadline passed: kill the command's process group from a second exec, as the same user
+ * (with every capability dropped, only the owner may signal it). */
+static int exec_kill_group(struct docker *d, const char *container, const char *user, long pgid, char *err,
+			   size_t errlen)
+{
+	char target[32];
+	const char *argv[] = { "sh", "-c", "kill -KILL -- \"$1\"", "sh", target, NULL };
+	struct docker_exec_opts k = { .cmd = argv, .user = user, .timeout_ms = EXEC_KILL_TIMEOUT_MS,
+				      .output_cap = 4096, .no_group = 1 };
+	struct docker_exec_result res;
+	int rc;
+
+	snprintf(target, sizeof target, "-%ld", pgid);
+	rc = docker_exec_run(d, container, &k, &res, err, errlen);
+	if (rc == 0 && res.exit_code != 0)
+		rc = err_set(err, errlen, "kill -KILL -%ld exited %d: %.200s", pgid, res.exit_code, res.err.data);
+	docker_exec_result_free(&res);
+	return rc;
+}
+
+enum { PHASE_RUN, PHASE_GROUP_KILLED, PHASE_CONTAINER_KILLED };
+
+/* see docker.h */
+int docker_exec_run(struct docker *d, const char *container, const struct docker_exec_opts *o,
+		    struct docker_exec_result *res, char *err, size_t errlen)
+{
+	static const char *const upgrade[] = { "Connection: Upgrade", "Upgrade: tcp", NULL };
+	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
+	struct exec_ctx x;
+	struct unix_sock s = { .fd = -1 };
+	struct http_resp r;
+	struct docker_demux dm;
+	struct buf extra;
+	char exec_id[65], path[100], kerr[ERR_LEN];
+	char *rbuf = NULL;
+	int64_t t0 = clock_mono_ms(), call_deadline, deadline;
+	size_t cap = o->output_cap ? o->output_cap : DOCKER_EXEC_DEFAULT_CAP, stdin_pos = 0;
+	int rc = -1, phase = PHASE_RUN, stdin_open = o->stdin_data != NULL, running = 0;
+
+	memset(res, 0, sizeof *res);
+	res->exit_code = -1;
+	memset(&x, 0, sizeof x);
+	memset(&r, 0, sizeof r);
+	docker_cap_init(&x.out, cap);
+	docker_cap_init(&x.err, cap);
+	x.want_marker = !o->no_group;
+	buf_init(&x.syserr, 4096);
+	buf_init(&extra, DOCKER_READ_CHUNK);
+	docker_demux_init(&dm);
+	if (o->cmd == NULL || o->cmd[0] == NULL) {
+		err_set(err, errlen, "docker: exec: no command given");
+		goto out;
+	}
+	if (o->stdin_len > DOCKER_EXEC_MAX_STDIN) {
+		err_set(err, errlen, "docker: exec: stdin of %zu bytes is over the %d byte cap", o->stdin_len,
+			DOCKER_EXEC_MAX_STDIN);
+		goto out;
+	}
+	if ((rc = exec_create(d, container, o, exec_id, err, errlen)) < 0)
+		goto out;
+	rc = -1;
+
+	/* start: the answer's headers, then the same connection carries the raw stream */
+	snprintf(path, sizeof path, "/exec/%s/start", exec_id);
+	call_deadline = clock_mono_ms() + (d->timeout_ms > 0 ? d->timeout_ms : DOCKER_DEFAULT_TIMEOUT_MS);
+	http_resp_init(&r, NULL, DOCKER_MAX_ERROR_BODY);
+	if (docker_send(d, &s, "POST", path, 1, upgrade, "application/json", start_body, strlen(start_body),
+			call_deadline, err, errlen) < 0)
+		goto out;
+	if (docker_recv(&s, &r, 1, &extra, call_deadline, err, errlen) < 0) {
+		err_prefix(err, errlen, "docker: POST %s", path);
+		goto out;
+	}
+	if (r.status != 101 && r.status != 200) {
+		size_t used;
+		/* an error answer: its body may have started in `extra` */
+		if (http_resp_feed(&r, extra.data ? extra.data : "", extra.len, &used) != HTTP_RESP_DONE)
+			docker_recv(&s, &r, 0, NULL, call_deadline, NULL, 0);
+		docker_status_error(&r, "POST", path, err, errlen);
+		goto out;
+	}
+	if (docker_demux_feed(&dm, extra.data, extra.len, exec_frame, &x, err, errlen) < 0)
+		goto out;
+
+	deadline = o->timeout_ms > 0 ? t0 + o->timeout_ms : 0;
+	rbuf = xmalloc(DOCKER_READ_CHUNK);
+	if (stdin_open && o->stdin_len == 0) {
+		unix_sock_shutdown_write(&s, NULL, 0);
+		stdin_open = 0;
+	}
+	for (;;) {
+		struct pollfd p = { .fd = s.fd, .events = POLLIN | (stdin_open ? POLLOUT : 0) };
+		int n = poll(&p, 1, unix_sock_poll_timeout(deadline));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_set(err, errlen, "docker: exec: poll: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0) { /* a deadline passed */
+			if (phase == PHASE_RUN) {
+				res->timed_out = 1;
+				if (x.pgid > 0 && exec_kill_group(d, container, o->user, x.pgid, kerr, sizeof kerr) == 0) {
+					phase = PHASE_GROUP_KILLED;
+					snprintf(res->note, sizeof res->note, "timed out after %d s; process group %ld killed",
+						 (o->timeout_ms + 999) / 1000, x.pgid);
+					deadline = clock_mono_ms() + DOCKER_EXEC_KILL_GRACE_MS;
+					continue;
+				}
+			}
+			if (phase != PHASE_CONTAINER_KILLED) {
+				/* the last resort: the group could not be killed or something escaped it */
+				phase = PHASE_CONTAINER_KILLED;
+				res->killed_container = 1;
+				res->timed_out = 1;
+				snprintf(res->note, sizeof res->note, "timed out after %d s; container killed",
+					 (o->timeout_ms + 999) / 1000);
+				if (docker_container_kill(d, container, "KILL", kerr, sizeof kerr) < 0) {
+					err_set(err, errlen, "docker: exec timed out and the container could not be "
+						"killed: %s", kerr);
+					goto out;
+				}
+				deadline = clock_mono_ms() + DOCKER_EXEC_KILL_GRACE_MS;
+				continue;
+			}
+			err_set(err, errlen, "docker: exec: the stream did not end after the container was killed");
+			goto out;
+		}
+		if (stdin_open && (p.revents & POLLOUT)) {
+			ssize_t w = unix_sock_write_some(&s, o->stdin_data + stdin_pos, o->stdin_len - stdin_pos,
+							 NULL, 0);
+			if (w < 0) {
+				stdin_open = 0; /* the command stopped reading: not our error */
+			} else {
+				stdin_pos += (size_t)w;
+				if (stdin_pos == o->stdin_len) {
+					unix_sock_shutdown_write(&s, NULL, 0);
+					stdin_open = 0;
+				}
+			}
+		}
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t got = unix_sock_read(&s, rbuf, DOCKER_READ_CHUNK, clock_mono_ms() + 1000, err, errlen);
+			if (got < 0) {
+				err_prefix(err, errlen, "docker: exec stream lost (engine gone?)");
+				goto out;
+			}
+			if (got == 0)
+				break;
+			if (docker_demux_feed(&dm, rbuf, (size_t)got, exec_frame, &x, err, errlen) < 0)
+				goto out;
+		}
+	}
+	unix_sock_close(&s);
+	if (docker_demux_finish(&dm, err, errlen) < 0) {
+		err_prefix(err, errlen, "docker: exec stream cut short (engine gone?)");
+		goto out;
+	}
+	if (exec_inspect(d, exec_id, &running, &res->exit_code, err, errlen) < 0) {
+		err_prefix(err, errlen, "docker: exec finished but its exit code is unknown");
+		goto out;
+	}
+	if (running && !res->timed_out) {
+		res->exit_code = -1;
+		err_set(err, errlen, "docker: exec stream ended while the command still runs (engine connection lost?)");
+		goto out;
+	}
+	if (x.syserr.len) {
+		err_set(err, errlen, "docker: exec: engine error: %.300s", x.syserr.data);
+		goto out;
+	}
+	rc = 0;
+out:
+	unix_sock_close(&s);
+	res->duration_ms = clock_mono_ms() - t0;
+	docker_cap_finish(&x.out, &res->out);
+	docker_cap_finish(&x.err, &res->err);
+	docker_cap_free(&x.out);
+	docker_cap_free(&x.err);
+	buf_free(&x.syserr);
+	buf_free(&extra);
+	http_resp_free(&r);
+	free(rbuf);
+	return rc;
+}
+
+void docker_exec_result_free(struct docker_exec_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->out.data);
+	free(res->err.data);
+	memset(res, 0, sizeof *res);
+	res->exit_code = -1;
+}
