@@ -18,7 +18,7 @@
 #include <string.h>
 
 #define PROC_SCRIPT_TIMEOUT_MS 15000 /* bookkeeping scripts are quick; a stuck one is an error */
-#define PROC_POLL_TAIL_BYTES   4096  /* output shown by poll (log shows it all, capped) */
+#define PROC_POLL_TAIL         "4096" /* bytes of output poll shows (log shows it all, capped) */
 
 /* Start: the inner sh becomes a session leader, so its pid is the group the kill action ends. */
 static const char start_script[] =
@@ -45,29 +45,22 @@ static const char kill_body[] =
 	"if [ -f \"$d/exit\" ]; then st \"$d\"; exit 0; fi\n"
 	"p=$(cat \"$d/pid\"); kill -KILL -\"$p\" 2>/dev/null || kill -KILL \"$p\" 2>/dev/null; : > \"$d/killed\"; st \"$d\"\n";
 
-static int run_script(struct tool_backend *be, const char *script, const char *a1, const char *a2, const char *a3,
-		      size_t tail_only, struct tool_exec_res *res, char *err, size_t errlen)
+static int run_script(struct tool_backend *be, const char *script, const char *id, const char *file,
+		      struct tool_exec_res *res, char *err, size_t errlen)
 {
-	char *argv[8] = {"sh", "-c", (char *)script, "chela-proc", (char *)be->procdir, (char *)a1, (char *)a2,
-			 (char *)a3};
-	char *const *av;
+	char *argv[7] = {"sh", "-c", (char *)script, "chela-proc", (char *)be->procdir, (char *)id, (char *)file};
+	char *v[8] = {0};
 	struct tool_exec_req req;
-	char *v[9];
+	int i;
 
-	memcpy(v, argv, sizeof argv);
-	v[8] = NULL;
-	if (!a1)
-		v[5] = NULL;
-	else if (!a2)
-		v[6] = NULL;
-	else if (!a3)
-		v[7] = NULL;
-	av = v;
+	/* argv stops at the first absent argument. */
+	for (i = 0; i < 7 && argv[i]; i++)
+		v[i] = argv[i];
 	memset(&req, 0, sizeof req);
-	req.argv = av;
+	req.argv = v;
 	req.timeout_ms = PROC_SCRIPT_TIMEOUT_MS;
-	req.head_cap = tail_only ? 0 : TOOLS_OUTPUT_HEAD_BYTES;
-	req.tail_cap = tail_only ? tail_only : TOOLS_OUTPUT_TAIL_BYTES;
+	req.head_cap = TOOLS_OUTPUT_HEAD_BYTES;
+	req.tail_cap = TOOLS_OUTPUT_TAIL_BYTES;
 	return be->exec(be, &req, res, err, errlen);
 }
 
@@ -193,7 +186,10 @@ cJSON *tool_exec_run(struct tool_backend *be, const struct tool_args *a, char *e
 		snprintf(msg, sizeof msg, "exec: timed out after %ld s; the whole process tree was killed", timeout_s);
 		cJSON_AddStringToObject(r, "error", msg);
 	}
-	cJSON_AddNumberToObject(r, "exit_code", res.exit_code);
+	if (res.timed_out) /* killed by us: the code the backend saw says nothing about the command */
+		cJSON_AddNullToObject(r, "exit_code");
+	else
+		cJSON_AddNumberToObject(r, "exit_code", res.exit_code);
 	cJSON_AddBoolToObject(r, "timed_out", res.timed_out);
 	add_output(r, "stdout", &res.out);
 	add_output(r, "stderr", &res.err);
@@ -216,7 +212,7 @@ cJSON *tool_process_run(struct tool_backend *be, const struct tool_args *a, char
 	}
 	script = join(status_fn, strcmp(a->action, "list") == 0 ? list_body
 				: strcmp(a->action, "kill") == 0 ? kill_body : poll_body);
-	rc = run_script(be, script, strcmp(a->action, "list") == 0 ? NULL : a->id, NULL, NULL, 0, &res, e, sizeof e);
+	rc = run_script(be, script, strcmp(a->action, "list") == 0 ? NULL : a->id, NULL, &res, e, sizeof e);
 	free(script);
 	if (rc < 0) {
 		err_set(err, errlen, "process: %s", e);
@@ -246,13 +242,15 @@ cJSON *tool_process_run(struct tool_backend *be, const struct tool_args *a, char
 	r = status_json(out, nl ? (size_t)(nl - out) : strlen(out));
 	cJSON_AddBoolToObject(r, "ok", 1);
 	if (strcmp(a->action, "poll") == 0 || strcmp(a->action, "log") == 0) {
-		size_t tail = strcmp(a->action, "poll") == 0 ? PROC_POLL_TAIL_BYTES : 0;
+		/* poll shows the last few KiB; log all of it (head+tail capped like exec). */
+		const char *cat = strcmp(a->action, "poll") == 0 ? "tail -c " PROC_POLL_TAIL " \"$1/$2/$3\" 2>/dev/null; exit 0"
+							       : "cat \"$1/$2/$3\" 2>/dev/null; exit 0";
 
 		memset(&o1, 0, sizeof o1);
 		memset(&o2, 0, sizeof o2);
-		if (run_script(be, "cat \"$1/$2/stdout\" 2>/dev/null; exit 0", a->id, NULL, NULL, tail, &o1, e, sizeof e) == 0)
+		if (run_script(be, cat, a->id, "stdout", &o1, e, sizeof e) == 0)
 			add_output(r, "stdout", &o1.out);
-		if (run_script(be, "cat \"$1/$2/stderr\" 2>/dev/null; exit 0", a->id, NULL, NULL, tail, &o2, e, sizeof e) == 0)
+		if (run_script(be, cat, a->id, "stderr", &o2, e, sizeof e) == 0)
 			add_output(r, "stderr", &o2.out);
 		tool_exec_res_free(&o1);
 		tool_exec_res_free(&o2);

@@ -34,8 +34,8 @@ struct cJSON;
 /* --- caps and defaults (tools only) --- */
 #define TOOLS_EXEC_DEFAULT_TIMEOUT_S 120
 #define TOOLS_EXEC_MAX_TIMEOUT_S     3600
-#define TOOLS_OUTPUT_HEAD_BYTES      (24 * 1024)  /* per stream: first bytes kept */
-#define TOOLS_OUTPUT_TAIL_BYTES      (8 * 1024)   /* per stream: last bytes kept */
+#define TOOLS_OUTPUT_HEAD_BYTES      (16 * 1024)  /* per stream: first bytes kept */
+#define TOOLS_OUTPUT_TAIL_BYTES      (16 * 1024)  /* per stream: last bytes kept (= head: the Docker capture splits evenly) */
 #define TOOLS_FILE_MAX_BYTES         (8 * 1024 * 1024) /* read/edit/patch refuse larger files */
 #define TOOLS_READ_MAX_LINES         2000
 #define TOOLS_READ_MAX_BYTES         (128 * 1024) /* text returned by one read */
