@@ -231,7 +231,7 @@ struct docker_exec_result {
  * where the launcher starts `setsid sh -c 'report $$ on stderr; exec "$@"'` in the background
  * and waits for it: the command leads its own process group, whose id arrives as the first
  * stderr line (stripped from the capture). At the deadline a second exec, as the same user,
- * runs `kill -KILL -- -<pgid>`; if the stream does not end within DOCKER_EXEC_KILL_GRACE_MS the
+ * runs `kill -KILL -<pgid>`; if the stream does not end within DOCKER_EXEC_KILL_GRACE_MS the
  * container is killed. Works with busybox sh and dash; the image needs sh and setsid.
  * Returns 0 when the command ran (whatever its exit code, timed out or not); -1 when it could
  * not be run or the engine went away (err says which), with `res` still holding what arrived.

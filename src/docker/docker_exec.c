@@ -188,7 +188,7 @@ static int exec_kill_group(struct docker *d, const char *container, const char *
 			   size_t errlen)
 {
 	char target[32];
-	const char *argv[] = { "sh", "-c", "kill -KILL -- \"$1\"", "sh", target, NULL };
+	const char *argv[] = { "sh", "-c", "kill -KILL \"$1\"", "sh", target, NULL };
 	struct docker_exec_opts k = { .cmd = argv, .user = user, .timeout_ms = EXEC_KILL_TIMEOUT_MS,
 				      .output_cap = 4096, .no_group = 1 };
 	struct docker_exec_result res;
@@ -341,7 +341,7 @@ int docker_exec_run(struct docker *d, const char *container, const struct docker
 		goto out;
 	}
 	if (exec_inspect(d, exec_id, &running, &res->exit_code, err, errlen) < 0) {
-		err_prefix(err, errlen, "docker: exec finished but its exit code is unknown");
+		err_prefix(err, errlen, "docker: exec: the stream ended but the exit code could not be read (engine gone?)");
 		goto out;
 	}
 	if (running && !res->timed_out) {

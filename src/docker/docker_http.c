@@ -77,7 +77,9 @@ int docker_recv(struct unix_sock *s, struct http_resp *r, int stop_at_headers, s
 				err_set(err, errlen, "%s", r->err);
 			goto out;
 		}
-		while (off < (size_t)n) {
+		/* keep feeding after HEADERS_DONE even with no bytes left: a body-less answer
+		 * (204, 304) completes only on the next call */
+		for (st = HTTP_RESP_HEADERS_DONE; off < (size_t)n || st == HTTP_RESP_HEADERS_DONE;) {
 			st = http_resp_feed(r, tmp + off, (size_t)n - off, &used);
 			off += used;
 			if (st == HTTP_RESP_ERROR) {
