@@ -2,6 +2,8 @@
 #include "policy/policy.h"
 
 #include "config/config.h"
+#include "sandbox/sandbox.h"
+#include "util/limits.h"
 #include "util/str.h"
 
 #include <ctype.h>
@@ -301,33 +303,24 @@ int policy_session_sandboxed(const struct config *cfg, const struct config_agent
 {
 	const char *main_key = cfg && cfg->session.main_key && cfg->session.main_key[0] ? cfg->session.main_key : "main";
 	const char *id = agent && agent->id ? agent->id : "main";
-	char key[POLICY_KEY_MAX], full_main[POLICY_KEY_MAX + 64];
-	int is_main;
+	char key[POLICY_KEY_MAX], full[SESSION_KEY_MAX + 64];
+	struct sandbox_decision dec;
 
 	if (!agent) {
 		if (why)
 			say(why, whylen, "no agent: not sandboxed");
 		return 0;
 	}
-	origin(cfg, id, "sandbox.mode", key, sizeof key);
-	say(full_main, sizeof full_main, "agent:%s:%s", id, main_key);
-	is_main = !session_key || strcasecmp(session_key, full_main) == 0 || strcasecmp(session_key, main_key) == 0;
-	switch (agent->sandbox.mode) {
-	case SANDBOX_MODE_OFF:
-		if (why)
-			say(why, whylen, "%s = off: tools run on the host", key);
-		return 0;
-	case SANDBOX_MODE_ALL:
-		if (why)
-			say(why, whylen, "%s = all: every session is sandboxed", key);
-		return 1;
-	case SANDBOX_MODE_NON_MAIN:
-		if (why)
-			say(why, whylen, "%s = non-main: %s is %sthe main session (%s)", key,
-				 session_key ? session_key : full_main, is_main ? "" : "not ", full_main);
-		return !is_main;
+	/* One truth for "is this session sandboxed": the sandbox module's decision, on the full key. */
+	if (sandbox_session_key_normalize(id, session_key && session_key[0] ? session_key : main_key, full,
+					  sizeof full) < 0)
+		say(full, sizeof full, "agent:%s:%s", id, main_key);
+	sandbox_decide(agent->sandbox.mode, id, main_key, full, &dec);
+	if (why) {
+		origin(cfg, id, "sandbox.mode", key, sizeof key);
+		say(why, whylen, "%s = %s; %s", key, config_sandbox_mode_name(agent->sandbox.mode), dec.reason);
 	}
-	return 0;
+	return dec.sandboxed;
 }
 
 void policy_session_init(struct policy_session *s, const struct config *cfg, const struct config_agent *agent,
