@@ -362,6 +362,8 @@ static int on_key(struct cfg_loader *L, const char *key, const char *raw, int li
 			return 1;
 		}
 		L->global_line[idx] = line;
+		if (owner == CO_TOOLS) /* recorded only so config_origin() can name its line; merging skips it */
+			record_assign(L, idx, NULL, v, line);
 		return 1;
 	}
 	/* Agent keys: validate now (to report the line), apply later when merging. */

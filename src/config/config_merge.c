@@ -177,7 +177,7 @@ int config_origin(const struct config *cfg, const char *agent_id, const char *ke
 			snprintf(out, outlen, "agent.%s.%s", agent_id, key);
 			return as->line;
 		}
-		if (as->agent == -1 && !line && !is_tools) {
+		if (as->agent == -1 && !line && (!is_tools || !agent_id)) { /* NULL agent: the global tool layer */
 			snprintf(out, outlen, "%s.%s", as->section, f->key);
 			line = as->line;
 		}

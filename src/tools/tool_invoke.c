@@ -1,0 +1,153 @@
+/*
+ * tools/tool_invoke.c — one tool call exactly as the agent makes it: policy decision, then the
+ * backend the decision names (host workspace, the session's sandbox container, or the host for
+ * elevated exec), then the tool. `chela tool`, POST /tools/invoke and the agent loop share it.
+ */
+#include "tools/tool_invoke.h"
+#include "tools/tool_internal.h"
+#include "tools/tool_sandbox.h"
+
+#include "config/config.h"
+#include "docker/docker.h"
+#include "sandbox/sandbox.h"
+#include "util/err.h"
+#include "util/fs.h"
+#include "util/mem.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SANDBOX_PROCDIR "/tmp/chela-procs" /* in the container: /tmp is a writable tmpfs */
+
+static char *denied_json(const struct tools_call *c, const struct policy_decision *d, const char *session)
+{
+	char msg[POLICY_REASON_MAX + SESSION_KEY_MAX + 200];
+	cJSON *r = cJSON_CreateObject();
+	char *s;
+
+	snprintf(msg, sizeof msg, "tool %.40s is not available to agent %.48s in session %.256s: %.320s", c->tool,
+		 c->agent && c->agent->id ? c->agent->id : "main", session, d->reason);
+	cJSON_AddBoolToObject(r, "ok", 0);
+	cJSON_AddBoolToObject(r, "denied", 1);
+	cJSON_AddStringToObject(r, "tool", c->tool);
+	cJSON_AddStringToObject(r, "layer", d->layer);
+	cJSON_AddStringToObject(r, "key", d->key);
+	cJSON_AddStringToObject(r, "error", msg);
+	s = cJSON_PrintUnformatted(r);
+	cJSON_Delete(r);
+	return s;
+}
+
+/* The host backend rooted in the agent workspace; per-session process state under <state>. */
+static struct tool_backend *open_host(const struct tools_call *c, const char *session, char *err, size_t errlen)
+{
+	char slug[SANDBOX_SLUG_MAX + 1], procdir[4096];
+	const char *state = c->cfg && c->cfg->state_dir ? c->cfg->state_dir : "/tmp";
+
+	if (fs_mkdir_p(c->agent->workspace, 0755, err, errlen) < 0)
+		return NULL;
+	sandbox_slug(session, SANDBOX_SLUG_PREFIX_MAX, slug);
+	snprintf(procdir, sizeof procdir, "%s/agents/%s/procs/%s", state, c->agent->id, slug);
+	return tool_host_open(c->agent->workspace, procdir, err, errlen);
+}
+
+/*
+ * The backend inside the session's container. The container must be running: creating it is
+ * the sandbox manager's job (it names it the same way, from the scope key).
+ */
+static struct tool_backend *open_sandbox(const struct tools_call *c, const char *session, struct docker *d,
+					 char *err, size_t errlen)
+{
+	const struct config_sandbox *sb = &c->agent->sandbox;
+	struct sandbox_spec spec;
+	struct docker_container info;
+	struct tool_sandbox_opts o;
+	struct tool_backend *be = NULL;
+	char scope[SESSION_KEY_MAX + 16], slug[SANDBOX_SLUG_MAX + 1], procdir[128];
+	char **env = NULL;
+	int rc;
+
+	memset(&spec, 0, sizeof spec);
+	memset(&info, 0, sizeof info);
+	if (sandbox_scope_key(sb->scope, c->agent->id, session, scope, sizeof scope) < 0) {
+		err_set(err, errlen, "session key '%s' is too long", session);
+		return NULL;
+	}
+	if (sandbox_spec_build(c->agent, scope, c->cfg ? c->cfg->state_dir : NULL, &spec, err, errlen) < 0)
+		return NULL;
+	if (docker_open(d, NULL, err, errlen) < 0)
+		goto done;
+	rc = docker_container_inspect(d, spec.name, &info, err, errlen);
+	if (rc == DOCKER_NOT_FOUND || (rc == 0 && !info.running)) {
+		err_set(err, errlen, "sandbox container %s for session %s is %s; it is created on the session's first "
+				     "agent turn (or by the sandbox manager)", spec.name, session,
+			rc == 0 ? "not running" : "not created yet");
+		goto done;
+	}
+	if (rc < 0)
+		goto done;
+	env = sandbox_exec_env(&spec, NULL);
+	sandbox_slug(session, SANDBOX_SLUG_PREFIX_MAX, slug);
+	snprintf(procdir, sizeof procdir, "%s/%s", SANDBOX_PROCDIR, slug);
+	memset(&o, 0, sizeof o);
+	o.docker = d;
+	o.container = info.id;
+	o.workdir = sb->docker.workdir && sb->docker.workdir[0] ? sb->docker.workdir : SANDBOX_WORKSPACE_TARGET;
+	o.user = sb->docker.user;
+	o.env = (const char *const *)env;
+	o.procdir = procdir;
+	be = tool_sandbox_open(&o, err, errlen);
+done:
+	sandbox_env_free(env);
+	docker_container_free(&info);
+	sandbox_spec_free(&spec);
+	return be;
+}
+
+/* see tool_invoke.h */
+char *tools_invoke(const struct tools_call *c, int *status)
+{
+	char session[SESSION_KEY_MAX + 64], err[ERR_LEN];
+	struct policy_session ps;
+	struct policy_decision d;
+	struct tool_backend *be = NULL;
+	struct docker docker;
+	char *res;
+	int t = policy_tool_find(c->tool);
+
+	*status = TOOLS_FAILED;
+	if (!c->agent)
+		return tools_error_json("no such agent");
+	if (t < 0) {
+		*status = TOOLS_UNKNOWN;
+		snprintf(err, sizeof err, "no tool named '%.60s' (tools: exec, process, read, write, edit, apply_patch)",
+			 c->tool ? c->tool : "");
+		return tools_error_json(err);
+	}
+	if (sandbox_session_key_normalize(c->agent->id, c->session_key && c->session_key[0] ? c->session_key : "main",
+					  session, sizeof session) < 0)
+		return tools_error_json("the session key is too long");
+	policy_session_init(&ps, c->cfg, c->agent, session, c->sender);
+	policy_decide(&ps, (enum policy_tool)t, &d);
+	if (!d.allowed) {
+		*status = TOOLS_DENIED;
+		return denied_json(c, &d, session);
+	}
+	if (d.where == POLICY_WHERE_SANDBOX)
+		be = open_sandbox(c, session, &docker, err, sizeof err);
+	else
+		be = open_host(c, session, err, sizeof err);
+	if (!be) {
+		char msg[ERR_LEN + 64];
+
+		snprintf(msg, sizeof msg, "%s: %s", c->tool, err);
+		return tools_error_json(msg);
+	}
+	res = tools_run(be, c->tool, c->args ? c->args : "{}", c->args ? c->argslen : 2);
+	tool_backend_close(be);
+	if (res && strncmp(res, "{\"ok\":true", 10) == 0)
+		*status = TOOLS_OK;
+	return res;
+}
