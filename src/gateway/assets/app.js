@@ -1,0 +1,804 @@
+/*
+ * chela web chat — the page the gateway serves at GET /. Plain JavaScript, no framework, no build
+ * step, nothing fetched from anywhere but this gateway.
+ *
+ * Protocol (SPEC.md "Gateway protocol", OpenClaw v4 framing) as this page uses it:
+ *   server → event connect.challenge; page → req connect {minProtocol 4, maxProtocol 4, client,
+ *   role, scopes, auth{token}}; server → res ok {type:"hello-ok", server, snapshot, policy}.
+ *   A wrong token closes the socket with 1008: the page says so and asks again (no retry loop).
+ *   Methods: sessions.list, chat.history, chat.send, chat.abort, sessions.reset.
+ *   Events:  chat  {runId, sessionKey, state: delta|final|error|aborted, delta? | message?, ...}
+ *            agent {runId, sessionKey, stream:"tool", data{phase: start|update|end|result, name,
+ *                   toolCallId, args, result|output, isError, container|where}}
+ *            tick  (keep-alive; a silent socket is dropped and redialled)
+ *
+ * Rules this file keeps:
+ *   - Everything from the network reaches the DOM through textContent / createElement only
+ *     (never innerHTML), so model and tool output cannot inject markup.
+ *   - The token lives in localStorage; it is taken from #token=… and then removed from the
+ *     address bar, and it is never written into the page.
+ */
+'use strict';
+(function () {
+	const PAGE_VERSION = '1';
+	const TOKEN_KEY = 'chela.token';
+	const SESSION_KEY = 'chela.session';
+	const DEFAULT_MAIN_KEY = 'agent:main:main';
+	const BACKOFF_MIN_MS = 500;
+	const BACKOFF_MAX_MS = 15000;
+	const CHALLENGE_TIMEOUT_MS = 5000;
+	const RPC_TIMEOUT_MS = 30000;
+	const HISTORY_LIMIT = 200;
+	const OUTPUT_CAP_CHARS = 20000;   /* a tool's output shown inline; the rest is cut, not hidden */
+	const ABORT_GRACE_MS = 3000;
+	const TICK_MISSES = 3;            /* ticks missed before the socket counts as dead */
+
+	const $ = (id) => document.getElementById(id);
+	const ui = {
+		log: $('log'), empty: $('empty'), status: $('status'), statusText: $('status-text'),
+		session: $('session'), forget: $('forget'), form: $('composer'), input: $('input'),
+		send: $('send'), abort: $('abort'), tokenPanel: $('token-panel'), tokenForm: $('token-form'),
+		tokenInput: $('token-input'), tokenError: $('token-error'),
+	};
+
+	/* localStorage can be missing or throw (private windows, storage disabled): fall back to memory. */
+	const memory = {};
+	const store = {
+		get(k) { try { return localStorage.getItem(k); } catch (e) { return k in memory ? memory[k] : null; } },
+		set(k, v) { try { localStorage.setItem(k, v); } catch (e) { memory[k] = v; } },
+		del(k) { try { localStorage.removeItem(k); } catch (e) { delete memory[k]; } },
+	};
+
+	const st = {
+		ws: null, connected: false, sentToken: false, reqSeq: 0, pending: new Map(),
+		backoff: BACKOFF_MIN_MS, retryTimer: 0, retryAt: 0, countdown: 0, waitingForToken: false,
+		hello: null, lastFrameAt: 0, tickMs: 0, watchdog: 0,
+		session: store.get(SESSION_KEY) || '', mainKey: DEFAULT_MAIN_KEY, sessions: [],
+		historySig: null, runs: new Map(), activeRun: null, renderQueued: new Set(),
+	};
+
+	/* ---------- small DOM helpers (text only) ---------- */
+
+	function el(tag, cls, text) {
+		const e = document.createElement(tag);
+		if (cls) e.className = cls;
+		if (text !== undefined && text !== null) e.textContent = String(text);
+		return e;
+	}
+
+	function nearBottom() {
+		return ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 120;
+	}
+
+	function append(node) {
+		const stick = nearBottom();
+		ui.empty.hidden = true;
+		ui.log.appendChild(node);
+		if (stick) ui.log.scrollTop = ui.log.scrollHeight;
+		return node;
+	}
+
+	function clearLog() {
+		for (const run of st.runs.values()) clearTimeout(run.abortTimer);
+		st.runs.clear();
+		st.activeRun = null;
+		ui.log.replaceChildren(ui.empty);
+		ui.empty.hidden = false;
+		updateComposer();
+	}
+
+	/* Message text: plain text with ``` fences shown as code blocks. */
+	function renderText(box, text) {
+		const parts = String(text).split('```');
+		const frag = document.createDocumentFragment();
+		parts.forEach((part, i) => {
+			if (i % 2 === 0) {
+				/* the newline that closed a fence is part of the fence, not of the text after it */
+				const t = i > 0 ? part.replace(/^\n/, '') : part;
+				if (t) frag.appendChild(document.createTextNode(t));
+				return;
+			}
+			let code = part;
+			const nl = code.indexOf('\n');
+			if (nl >= 0 && /^[\w+.-]{0,20}$/.test(code.slice(0, nl))) code = code.slice(nl + 1);
+			const pre = el('pre', 'code');
+			pre.appendChild(el('code', null, code.replace(/\n$/, '')));
+			frag.appendChild(pre);
+		});
+		box.replaceChildren(frag);
+	}
+
+	function textOf(content) {
+		if (content === null || content === undefined) return null;
+		if (typeof content === 'string') return content;
+		if (Array.isArray(content)) {
+			const texts = content.map((c) => (typeof c === 'string' ? c : c && c.type === 'text' ? c.text : null))
+				.filter((t) => typeof t === 'string');
+			return texts.length ? texts.join('\n') : null;
+		}
+		if (typeof content === 'object') {
+			if (typeof content.text === 'string') return content.text;
+			if (content.content !== undefined) return textOf(content.content);
+		}
+		return null;
+	}
+
+	function pretty(v) {
+		if (v === null || v === undefined) return '';
+		if (typeof v === 'string') return v;
+		const t = textOf(v);
+		if (t !== null) return t;
+		try { return JSON.stringify(v, null, 2); } catch (e) { return String(v); }
+	}
+
+	function capped(s) {
+		return s.length > OUTPUT_CAP_CHARS
+			? s.slice(0, OUTPUT_CAP_CHARS) + '\n… (' + (s.length - OUTPUT_CAP_CHARS) + ' more characters not shown)'
+			: s;
+	}
+
+	function randomId() {
+		const b = new Uint8Array(16);
+		crypto.getRandomValues(b);
+		return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+	}
+
+	/* ---------- status, composer, token prompt ---------- */
+
+	function setStatus(state, text) {
+		ui.status.dataset.state = state;
+		ui.statusText.textContent = text;
+		const v = st.hello && st.hello.server && st.hello.server.version;
+		ui.status.title = v ? 'chela ' + v : '';
+	}
+
+	function updateComposer() {
+		const run = st.activeRun;
+		const busy = !!run && (run.state === 'pending' || run.state === 'streaming');
+		ui.input.disabled = !st.connected;
+		ui.send.disabled = !st.connected;
+		ui.session.disabled = !st.connected;
+		ui.abort.hidden = !busy;
+		ui.abort.disabled = !st.connected || (busy && run.aborting);
+		ui.forget.hidden = !store.get(TOKEN_KEY);
+	}
+
+	function showTokenPanel(message) {
+		st.waitingForToken = true;
+		ui.tokenError.textContent = message || '';
+		ui.tokenError.hidden = !message;
+		ui.tokenInput.value = '';
+		ui.tokenPanel.hidden = false;
+		ui.tokenInput.focus();
+	}
+
+	function hideTokenPanel() {
+		st.waitingForToken = false;
+		ui.tokenInput.value = '';
+		ui.tokenPanel.hidden = true;
+	}
+
+	/* #token=… in the address bar: keep it, then take it out of the URL (and the history entry). */
+	function takeTokenFromUrl() {
+		const hash = location.hash.replace(/^#/, '');
+		if (!hash) return false;
+		const params = new URLSearchParams(hash);
+		if (!params.has('token')) return false;
+		const token = params.get('token');
+		params.delete('token');
+		const rest = params.toString();
+		history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
+		if (token) store.set(TOKEN_KEY, token);
+		return !!token;
+	}
+
+	/* ---------- connection ---------- */
+
+	function connect() {
+		clearTimeout(st.retryTimer);
+		clearInterval(st.countdown);
+		st.retryTimer = 0;
+		if (st.ws || st.waitingForToken) return;
+		setStatus('connecting', 'connecting…');
+		const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
+		let sock;
+		try {
+			sock = new WebSocket(url);
+		} catch (e) {
+			scheduleReconnect();
+			return;
+		}
+		st.ws = sock;
+		st.lastFrameAt = Date.now();
+		sock.challengeTimer = setTimeout(() => dropSocket(sock, 'no challenge from the gateway'), CHALLENGE_TIMEOUT_MS);
+		sock.onmessage = (ev) => {
+			if (st.ws !== sock) return;
+			st.lastFrameAt = Date.now();
+			let frame;
+			try { frame = JSON.parse(ev.data); } catch (e) { return; }
+			if (frame && typeof frame === 'object') onFrame(sock, frame);
+		};
+		sock.onclose = (ev) => onSocketClosed(sock, ev.code, ev.reason);
+	}
+
+	/* Drop a socket we no longer trust (no challenge, missed ticks) without waiting for TCP. */
+	function dropSocket(sock, why) {
+		if (st.ws !== sock) return;
+		try { sock.close(4000, why.slice(0, 100)); } catch (e) { /* already closing */ }
+		onSocketClosed(sock, 1006, why);
+	}
+
+	function onSocketClosed(sock, code, reason) {
+		clearTimeout(sock.challengeTimer);
+		if (st.ws !== sock) return;
+		st.ws = null;
+		st.connected = false;
+		clearInterval(st.watchdog);
+		st.tickMs = 0;
+		for (const [id, p] of st.pending) {
+			clearTimeout(p.timer);
+			p.reject(rpcError('offline', 'connection lost'));
+			st.pending.delete(id);
+		}
+		for (const run of st.runs.values()) {
+			if (run.state === 'pending' || run.state === 'streaming')
+				finishRun(run, 'interrupted', 'Connection lost; the reply will show here once the gateway is back.');
+		}
+		updateComposer();
+		if (code === 1008) {
+			/* Policy violation = the gateway refused our credentials. Asking again beats hammering
+			 * a rate-limited endpoint with the same wrong token. */
+			const hadToken = st.sentToken;
+			store.del(TOKEN_KEY);
+			setStatus('auth', hadToken ? 'wrong token' : 'token needed');
+			showTokenPanel(hadToken ? 'Wrong token: the gateway refused it. Check the token and try again.'
+				: 'This gateway needs a token.');
+			updateComposer();
+			return;
+		}
+		scheduleReconnect();
+	}
+
+	function scheduleReconnect() {
+		if (st.waitingForToken) return;
+		const delay = Math.round(st.backoff * (0.8 + Math.random() * 0.4));
+		st.backoff = Math.min(BACKOFF_MAX_MS, st.backoff * 2);
+		st.retryAt = Date.now() + delay;
+		const tick = () => {
+			const s = Math.ceil((st.retryAt - Date.now()) / 1000);
+			setStatus('reconnecting', s > 1 ? 'reconnecting… (' + s + ' s)' : 'reconnecting…');
+		};
+		tick();
+		clearInterval(st.countdown);
+		st.countdown = setInterval(tick, 1000);
+		clearTimeout(st.retryTimer);
+		st.retryTimer = setTimeout(connect, delay);
+	}
+
+	/* Back online or back in view: do not sit out the rest of a long backoff. */
+	function retryNow() {
+		if (!st.ws && st.retryTimer && !st.waitingForToken) {
+			st.backoff = BACKOFF_MIN_MS;
+			connect();
+		}
+	}
+
+	function rpcError(code, message) {
+		const e = new Error(message || code || 'request failed');
+		e.code = code || 'error';
+		return e;
+	}
+
+	function rpc(method, params, timeoutMs) {
+		return new Promise((resolve, reject) => {
+			const sock = st.ws;
+			if (!sock || sock.readyState !== WebSocket.OPEN) {
+				reject(rpcError('offline', 'not connected to the gateway'));
+				return;
+			}
+			const id = 'web-' + (++st.reqSeq);
+			const timer = setTimeout(() => {
+				st.pending.delete(id);
+				reject(rpcError('timeout', method + ': no answer from the gateway'));
+			}, timeoutMs || RPC_TIMEOUT_MS);
+			st.pending.set(id, { resolve, reject, timer });
+			sock.send(JSON.stringify({ type: 'req', id, method, params: params || {} }));
+		});
+	}
+
+	function onFrame(sock, f) {
+		if (f.type === 'res') {
+			const p = st.pending.get(f.id);
+			if (!p) return;
+			st.pending.delete(f.id);
+			clearTimeout(p.timer);
+			if (f.ok) p.resolve(f.payload);
+			else p.reject(rpcError(f.error && f.error.code, f.error && f.error.message));
+			return;
+		}
+		if (f.type !== 'event' && f.type !== 'evt') return;
+		const payload = f.payload && typeof f.payload === 'object' ? f.payload : {};
+		switch (f.event) {
+		case 'connect.challenge': sendConnect(sock); break;
+		case 'chat': onChatEvent(payload); break;
+		case 'agent': onAgentEvent(payload); break;
+		case 'tick': armWatchdog(sock); break;
+		case 'shutdown': setStatus('reconnecting', 'gateway restarting…'); break;
+		default: break;
+		}
+	}
+
+	function sendConnect(sock) {
+		if (sock.connectSent) return;
+		sock.connectSent = true;
+		clearTimeout(sock.challengeTimer);
+		const token = store.get(TOKEN_KEY) || '';
+		st.sentToken = !!token;
+		const params = {
+			minProtocol: 4, maxProtocol: 4,
+			client: { id: 'chela-web', version: PAGE_VERSION, platform: navigator.platform || 'web', mode: 'webchat' },
+			role: 'operator', scopes: ['operator.read', 'operator.write'],
+		};
+		if (token) params.auth = { token };
+		rpc('connect', params).then((hello) => {
+			if (st.ws !== sock) return;
+			st.hello = hello || {};
+			st.connected = true;
+			st.backoff = BACKOFF_MIN_MS;
+			const policy = st.hello.policy || {};
+			st.tickMs = Number(policy.tickIntervalMs) > 0 ? Number(policy.tickIntervalMs) : 0;
+			setStatus('connected', 'connected');
+			updateComposer();
+			return loadSessions().then(() => loadHistory(true));
+		}).catch((e) => {
+			if (st.ws !== sock || e.code === 'offline') return;
+			if (/auth|token|unauthor|forbidden/i.test(e.code + ' ' + e.message)) {
+				onSocketClosed(sock, 1008, e.message);
+				try { sock.close(); } catch (x) { /* closing anyway */ }
+				return;
+			}
+			addNote('error', 'The gateway refused the connection: ' + e.message);
+			dropSocket(sock, 'connect failed');
+		});
+	}
+
+	/* Ticks prove the socket is alive; once they flow, silence means a dead connection. */
+	function armWatchdog(sock) {
+		if (st.watchdog || !st.tickMs || st.ws !== sock) return;
+		st.watchdog = setInterval(() => {
+			if (st.ws === sock && Date.now() - st.lastFrameAt > st.tickMs * TICK_MISSES)
+				dropSocket(sock, 'no tick from the gateway');
+		}, st.tickMs);
+	}
+
+	/* ---------- sessions and history ---------- */
+
+	function sessionLabel(key) {
+		const m = /^agent:([^:]+):(.*)$/.exec(key);
+		if (!m) return key;
+		const rest = m[2] === 'main' ? 'main' : m[2].replace(/:/g, ' · ');
+		return m[1] === 'main' ? rest : m[1] + ' — ' + rest;
+	}
+
+	async function loadSessions() {
+		let list = [];
+		try {
+			const p = await rpc('sessions.list', {});
+			list = Array.isArray(p && p.sessions) ? p.sessions.filter((s) => s && typeof s.key === 'string') : [];
+		} catch (e) {
+			if (e.code !== 'offline') addNote('error', 'Could not list sessions: ' + e.message);
+		}
+		const defaults = (st.hello && st.hello.snapshot && st.hello.snapshot.sessionDefaults) || {};
+		st.mainKey = typeof defaults.mainSessionKey === 'string' ? defaults.mainSessionKey
+			: (list.find((s) => s.key === DEFAULT_MAIN_KEY) || list.find((s) => /^agent:[^:]+:main$/.test(s.key)) || { key: DEFAULT_MAIN_KEY }).key;
+		const byKey = new Map();
+		byKey.set(st.mainKey, { key: st.mainKey });
+		for (const s of list) byKey.set(s.key, s);
+		if (st.session && !byKey.has(st.session)) st.session = '';
+		if (!st.session) st.session = st.mainKey;
+		store.set(SESSION_KEY, st.session);
+		st.sessions = Array.from(byKey.values());
+		const opts = st.sessions.map((s) => {
+			let label = s.displayName || s.label || sessionLabel(s.key);
+			if (s.key === st.mainKey && label !== 'main') label += ' (main)';
+			const o = el('option', null, label);
+			o.value = s.key;
+			o.selected = s.key === st.session;
+			return o;
+		});
+		ui.session.replaceChildren(...opts);
+	}
+
+	/* A cheap fingerprint: the same history twice means the view on screen is still right. */
+	function historySignature(msgs) {
+		return msgs.length + ':' + JSON.stringify(msgs.length ? msgs[msgs.length - 1] : null);
+	}
+
+	async function loadHistory(resume) {
+		const key = st.session;
+		let p;
+		try {
+			p = await rpc('chat.history', { sessionKey: key, limit: HISTORY_LIMIT });
+		} catch (e) {
+			if (e.code !== 'offline') addNote('error', 'Could not load the history: ' + e.message);
+			return;
+		}
+		if (key !== st.session) return;
+		const msgs = Array.isArray(p && p.messages) ? p.messages : [];
+		const sig = historySignature(msgs);
+		/* After a reconnect keep what is on screen (including errors that never reach the
+		 * transcript) unless the transcript moved on meanwhile. */
+		if (resume && sig === st.historySig) return;
+		st.historySig = sig;
+		clearLog();
+		const cards = new Map();
+		for (const m of msgs) renderHistoryMessage(m, cards);
+		ui.log.scrollTop = ui.log.scrollHeight;
+	}
+
+	function renderHistoryMessage(m, cards) {
+		if (!m || typeof m !== 'object') return;
+		const role = m.role;
+		if (role === 'user') {
+			const t = textOf(m.content);
+			if (t !== null) addUserMessage(t);
+			return;
+		}
+		if (role === 'assistant') {
+			const turn = append(el('article', 'turn'));
+			const parts = Array.isArray(m.content) ? m.content : [{ type: 'text', text: textOf(m.content) }];
+			for (const part of parts) {
+				if (!part) continue;
+				if (part.type === 'text' && typeof part.text === 'string' && part.text) {
+					const box = turn.appendChild(el('div', 'msg assistant'));
+					renderText(box, part.text);
+				} else if (part.type === 'toolCall' || part.type === 'tool_use' || part.type === 'toolUse') {
+					const card = toolCard(part.name, whereOf(part, m));
+					setToolArgs(card, part.arguments !== undefined ? part.arguments : part.input);
+					setToolStatus(card, 'done');
+					turn.appendChild(card.root);
+					if (part.id) cards.set(part.id, card);
+				}
+			}
+			if (m.errorMessage) turn.appendChild(errorBox(m.errorCode, m.errorMessage));
+			return;
+		}
+		if (role === 'toolResult' || role === 'tool') {
+			let card = cards.get(m.toolCallId);
+			if (!card) {
+				card = toolCard(m.toolName || m.name, whereOf(m));
+				append(el('article', 'turn')).appendChild(card.root);
+			}
+			if (!card.where && whereOf(m)) setToolWhere(card, whereOf(m));
+			setToolOutput(card, pretty(m.content !== undefined ? m.content : m.result));
+			setToolStatus(card, m.isError ? 'error' : 'ok');
+			return;
+		}
+		const t = textOf(m.content);
+		if (t) addNote('info', t);
+	}
+
+	/* ---------- messages, runs and tool cards ---------- */
+
+	function addUserMessage(text) {
+		const turn = el('article', 'turn user-turn');
+		turn.appendChild(el('div', 'msg user', text));
+		return append(turn);
+	}
+
+	function addNote(kind, text) {
+		return append(el('p', 'note ' + kind, text));
+	}
+
+	function errorBox(code, message) {
+		const box = el('div', 'msg error');
+		box.setAttribute('role', 'alert');
+		box.appendChild(el('strong', null, 'Error: '));
+		box.appendChild(document.createTextNode(message || code || 'the run failed'));
+		if (code === 'no_model') {
+			box.appendChild(el('span', 'hint',
+				'Add a [model] section (provider, model, api_key) to chela.ini and restart the gateway.'));
+		} else if (code) {
+			box.appendChild(el('span', 'hint', 'code: ' + code));
+		}
+		return box;
+	}
+
+	function newRun(id) {
+		const run = {
+			id, session: st.session, state: 'pending', text: '', tools: new Map(), aborting: false,
+			root: append(el('article', 'turn')), textBox: null, typing: null, abortTimer: 0,
+		};
+		run.typing = run.root.appendChild(el('div', 'typing', 'thinking…'));
+		if (id) st.runs.set(id, run);
+		return run;
+	}
+
+	/* Events may name a run before chat.send has answered with its id: the newest unbound run
+	 * of this page is the one they belong to. Runs started elsewhere get a turn of their own. */
+	function runFor(p) {
+		const id = typeof p.runId === 'string' ? p.runId : '';
+		if (id && st.runs.has(id)) return st.runs.get(id);
+		const a = st.activeRun;
+		if (a && !a.id && (a.state === 'pending' || a.state === 'streaming')) {
+			bindRun(a, id);
+			return a;
+		}
+		const run = newRun(id || null);
+		if (!st.activeRun || st.activeRun.state !== 'pending') st.activeRun = run;
+		updateComposer();
+		return run;
+	}
+
+	function bindRun(run, id) {
+		if (!id || run.id === id) return;
+		run.id = id;
+		st.runs.set(id, run);
+	}
+
+	function scheduleRender(run) {
+		if (st.renderQueued.has(run)) return;
+		st.renderQueued.add(run);
+		requestAnimationFrame(() => {
+			st.renderQueued.delete(run);
+			const stick = nearBottom();
+			if (!run.textBox) run.textBox = run.root.insertBefore(el('div', 'msg assistant'), run.typing);
+			renderText(run.textBox, run.text);
+			if (stick) ui.log.scrollTop = ui.log.scrollHeight;
+		});
+	}
+
+	function finishRun(run, state, message, code) {
+		if (run.state !== 'pending' && run.state !== 'streaming') return;
+		run.state = state;
+		clearTimeout(run.abortTimer);
+		if (run.typing) { run.typing.remove(); run.typing = null; }
+		for (const card of run.tools.values()) if (card.status === 'running') setToolStatus(card, state === 'done' ? 'ok' : 'stopped');
+		if (state === 'error') run.root.appendChild(errorBox(code, message));
+		else if (state === 'aborted') run.root.appendChild(el('p', 'note info', 'Stopped.'));
+		else if (state === 'interrupted') run.root.appendChild(el('p', 'note warn', message));
+		else if (!run.text && !run.tools.size) run.root.appendChild(el('p', 'note info', '(no reply text)'));
+		if (st.activeRun === run) updateComposer();
+	}
+
+	function onChatEvent(p) {
+		if (p.sessionKey && p.sessionKey !== st.session) return;
+		const run = runFor(p);
+		const msgText = textOf(p.message && typeof p.message === 'object' ? p.message.content : null);
+		switch (p.state) {
+		case 'delta':
+			if (typeof p.delta === 'string') run.text += p.delta;
+			else if (typeof p.text === 'string') run.text += p.text;
+			else if (msgText !== null) run.text = msgText; /* OpenClaw sends the text so far */
+			run.state = 'streaming';
+			scheduleRender(run);
+			break;
+		case 'final':
+			if (msgText) run.text = msgText;
+			else if (typeof p.text === 'string' && p.text) run.text = p.text;
+			if (run.text) scheduleRender(run);
+			finishRun(run, 'done');
+			st.historySig = null;
+			break;
+		case 'error': {
+			const err = p.error && typeof p.error === 'object' ? p.error : {};
+			finishRun(run, 'error', p.errorMessage || err.message || (typeof p.error === 'string' ? p.error : ''),
+				p.errorCode || err.code);
+			break;
+		}
+		case 'aborted':
+			finishRun(run, 'aborted');
+			break;
+		default:
+			break;
+		}
+	}
+
+	function whereOf(...objs) {
+		for (const o of objs) {
+			if (!o || typeof o !== 'object') continue;
+			const sb = o.sandbox && typeof o.sandbox === 'object' ? o.sandbox : null;
+			const c = o.container || o.containerName || (sb && (sb.container || sb.containerName));
+			if (typeof c === 'string' && c) return { host: false, name: c };
+			if (o.where === 'host' || o.sandboxed === false || o.host === true) return { host: true, name: 'host' };
+			if (typeof o.where === 'string' && o.where) return { host: false, name: o.where };
+		}
+		return null;
+	}
+
+	function toolCard(name, where) {
+		const root = el('details', 'tool');
+		const sum = root.appendChild(el('summary'));
+		const card = {
+			root, status: '', where: null, started: Date.now(),
+			statusEl: sum.appendChild(el('span', 'tool-status')),
+			nameEl: sum.appendChild(el('span', 'tool-name', name || 'tool')),
+			whereEl: sum.appendChild(el('span', 'tool-where')),
+			timeEl: sum.appendChild(el('span', 'tool-time')),
+			body: root.appendChild(el('div', 'tool-body')),
+			argsEl: null, outEl: null,
+		};
+		if (where) setToolWhere(card, where);
+		setToolStatus(card, 'running');
+		return card;
+	}
+
+	function setToolWhere(card, where) {
+		card.where = where;
+		card.whereEl.textContent = where.host ? 'on host' : 'in ' + where.name;
+		card.whereEl.title = where.host ? 'ran on the gateway host' : 'ran in container ' + where.name;
+		card.whereEl.dataset.host = where.host ? '1' : '0';
+	}
+
+	function setToolStatus(card, status) {
+		card.status = status;
+		card.root.dataset.status = status;
+		card.statusEl.textContent = { running: 'running…', ok: 'ok', error: 'failed', stopped: 'stopped', done: 'called' }[status] || status;
+		if (status !== 'running' && status !== 'done') {
+			const ms = Date.now() - card.started;
+			card.timeEl.textContent = ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(1) + ' s';
+		}
+	}
+
+	function section(card, key, title) {
+		if (!card[key]) {
+			card.body.appendChild(el('h4', null, title));
+			card[key] = card.body.appendChild(el('pre', 'tool-text'));
+		}
+		return card[key];
+	}
+
+	function setToolArgs(card, args) {
+		const s = pretty(args);
+		if (s) section(card, 'argsEl', 'Input').textContent = capped(s);
+	}
+
+	function setToolOutput(card, out) {
+		section(card, 'outEl', 'Output').textContent = out ? capped(out) : '(no output)';
+	}
+
+	function onAgentEvent(p) {
+		if (p.sessionKey && p.sessionKey !== st.session) return;
+		const d = p.data && typeof p.data === 'object' ? p.data : p;
+		const stream = p.stream || d.stream;
+		if (stream !== 'tool' && !(stream === undefined && d.phase && d.name)) return;
+		const run = runFor(p);
+		if (run.state === 'pending') run.state = 'streaming';
+		const id = d.toolCallId || d.callId || d.id || ('tool-' + run.tools.size);
+		let card = run.tools.get(id);
+		if (!card) {
+			card = toolCard(d.name || d.tool, whereOf(d, p));
+			run.tools.set(id, card);
+			const stick = nearBottom();
+			run.root.insertBefore(card.root, run.typing);
+			if (stick) ui.log.scrollTop = ui.log.scrollHeight;
+		}
+		const where = whereOf(d, p);
+		if (where) setToolWhere(card, where);
+		if (d.args !== undefined || d.arguments !== undefined) setToolArgs(card, d.args !== undefined ? d.args : d.arguments);
+		const out = d.result !== undefined ? d.result : d.output !== undefined ? d.output : d.partialResult;
+		if (out !== undefined) setToolOutput(card, pretty(out));
+		if (d.phase === 'end' || d.phase === 'result' || d.phase === 'error')
+			setToolStatus(card, d.isError || d.error || d.phase === 'error' ? 'error' : 'ok');
+	}
+
+	/* ---------- user actions ---------- */
+
+	async function sendMessage(text) {
+		if (/^\/(new|reset)\s*$/i.test(text.trim())) {
+			await resetSession();
+			return;
+		}
+		addUserMessage(text);
+		const run = newRun(null);
+		st.activeRun = run;
+		updateComposer();
+		try {
+			const p = await rpc('chat.send', { sessionKey: run.session, message: text, idempotencyKey: randomId() });
+			if (p && typeof p.runId === 'string') bindRun(run, p.runId);
+			if (p && p.status === 'error') finishRun(run, 'error', p.message || 'the run failed', p.code);
+		} catch (e) {
+			finishRun(run, 'error', e.message, e.code);
+		}
+	}
+
+	async function resetSession() {
+		const key = st.session;
+		try {
+			await rpc('sessions.reset', { key });
+		} catch (e) {
+			addNote('error', 'Could not start a new session: ' + e.message);
+			return;
+		}
+		if (key !== st.session) return;
+		clearLog();
+		st.historySig = historySignature([]);
+		addNote('info', 'New session started.');
+	}
+
+	function abortRun() {
+		const run = st.activeRun;
+		if (!run || (run.state !== 'pending' && run.state !== 'streaming') || run.aborting) return;
+		run.aborting = true;
+		updateComposer();
+		const params = { sessionKey: run.session };
+		if (run.id) params.runId = run.id;
+		rpc('chat.abort', params).then(() => {
+			/* The aborted event normally ends the run; do not leave a spinner if it never comes. */
+			run.abortTimer = setTimeout(() => finishRun(run, 'aborted'), ABORT_GRACE_MS);
+		}).catch((e) => {
+			run.aborting = false;
+			updateComposer();
+			addNote('error', 'Could not stop the reply: ' + e.message);
+		});
+	}
+
+	function autoGrow() {
+		ui.input.style.height = 'auto';
+		ui.input.style.height = Math.min(ui.input.scrollHeight, Math.round(window.innerHeight * 0.4)) + 'px';
+	}
+
+	ui.form.addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		const text = ui.input.value;
+		if (!text.trim() || !st.connected) return;
+		ui.input.value = '';
+		autoGrow();
+		sendMessage(text);
+	});
+	ui.input.addEventListener('keydown', (ev) => {
+		if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+			ev.preventDefault();
+			ui.form.requestSubmit();
+		} else if (ev.key === 'Escape') {
+			abortRun();
+		}
+	});
+	ui.input.addEventListener('input', autoGrow);
+	ui.abort.addEventListener('click', abortRun);
+	ui.session.addEventListener('change', () => {
+		st.session = ui.session.value;
+		store.set(SESSION_KEY, st.session);
+		st.historySig = null;
+		loadHistory(false);
+	});
+	ui.tokenForm.addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		const token = ui.tokenInput.value.trim();
+		if (token) store.set(TOKEN_KEY, token); else store.del(TOKEN_KEY);
+		hideTokenPanel();
+		st.backoff = BACKOFF_MIN_MS;
+		connect();
+	});
+	ui.forget.addEventListener('click', () => {
+		store.del(TOKEN_KEY);
+		const sock = st.ws;
+		st.waitingForToken = true; /* before closing, so the close does not schedule a redial */
+		if (sock) dropSocket(sock, 'signed out');
+		clearTimeout(st.retryTimer);
+		clearInterval(st.countdown);
+		setStatus('auth', 'signed out');
+		showTokenPanel('');
+		updateComposer();
+	});
+	window.addEventListener('hashchange', () => {
+		if (!takeTokenFromUrl()) return;
+		hideTokenPanel();
+		if (st.ws) dropSocket(st.ws, 'new token');
+		clearTimeout(st.retryTimer);
+		st.backoff = BACKOFF_MIN_MS;
+		connect();
+	});
+	window.addEventListener('online', retryNow);
+	document.addEventListener('visibilitychange', () => { if (!document.hidden) retryNow(); });
+
+	/* ---------- start ---------- */
+	takeTokenFromUrl();
+	updateComposer();
+	if (store.get(TOKEN_KEY)) {
+		connect();
+	} else {
+		setStatus('auth', 'token needed');
+		showTokenPanel('');
+	}
+}());
