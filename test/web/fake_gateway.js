@@ -4,7 +4,9 @@
 // model is configured. It is NOT a test of the gateway: test/web/web_page.js drives the real
 // binary; test/web/web_render.js drives this peer.
 //
-//   node test/web/fake_gateway.js PORT TOKEN [ASSET_DIR]
+//   node test/web/fake_gateway.js PORT TOKEN [STATE_FILE]
+//
+// Transcripts are kept in STATE_FILE (JSON) when given, so a restart keeps them like chela does.
 //
 // Node's standard library only: a minimal RFC 6455 server (text frames, masking, close).
 'use strict';
@@ -15,11 +17,18 @@ const path = require('path');
 
 const port = Number(process.argv[2] || 0);
 const token = process.argv[3] || 'test-token';
-const assets = process.argv[4] || path.join(__dirname, '../../src/gateway/assets');
+const stateFile = process.argv[4] || '';
+const assets = path.join(__dirname, '../../src/gateway/assets');
 const MAIN = 'agent:main:main';
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 const sessions = new Map([[MAIN, []], ['agent:main:telegram:group:42', []]]);
+if (stateFile && fs.existsSync(stateFile)) {
+	for (const [k, v] of Object.entries(JSON.parse(fs.readFileSync(stateFile, 'utf8')))) sessions.set(k, v);
+}
+function save() {
+	if (stateFile) fs.writeFileSync(stateFile, JSON.stringify(Object.fromEntries(sessions)));
+}
 
 const server = http.createServer((req, res) => {
 	const name = req.url === '/' ? 'index.html' : req.url.replace(/^\//, '').replace(/[?#].*$/, '');
@@ -109,6 +118,7 @@ function onText(conn, text) {
 		break;
 	case 'sessions.reset':
 		sessions.set(key, []);
+		save();
 		conn.res(f.id, true, { ok: true, key });
 		break;
 	case 'chat.abort':
@@ -130,6 +140,7 @@ function chatSend(conn, id, key, message) {
 	const hist = sessions.get(key) || [];
 	sessions.set(key, hist);
 	hist.push({ role: 'user', content: [{ type: 'text', text: message }] });
+	save();
 	conn.res(id, true, { runId, status: 'started' });
 	const steps = [];
 	const ev = (event, payload) => steps.push(() => conn.event(event, Object.assign({ runId, sessionKey: key }, payload)));
@@ -148,7 +159,7 @@ function chatSend(conn, id, key, message) {
 	const words = reply.split(/(?<= )/);
 	for (const w of words) ev('chat', { state: 'delta', delta: w });
 	ev('chat', { state: 'final', message: { role: 'assistant', content: [{ type: 'text', text: reply }] } });
-	steps.push(() => hist.push({ role: 'assistant', content: [{ type: 'text', text: reply }] }));
+	steps.push(() => { hist.push({ role: 'assistant', content: [{ type: 'text', text: reply }] }); save(); });
 	const gap = message === 'slow' ? 1500 : 40;
 	conn.run = { id: runId, timer: 0 };
 	const next = () => {

@@ -420,7 +420,17 @@
 		try {
 			p = await rpc('chat.history', { sessionKey: key, limit: HISTORY_LIMIT });
 		} catch (e) {
-			if (e.code !== 'offline') addNote('error', 'Could not load the history: ' + e.message);
+			if (e.code === 'no_model') {
+				/* No agent runtime yet: say so once, up front, instead of as a failure. */
+				if (key === st.session && !ui.log.querySelector('.note.setup')) {
+					clearLog();
+					st.historySig = 'no_model';
+					addNote('warn setup', 'No model is configured yet, so replies will fail. Add a [model] section ' +
+						'(provider, model, api_key) to chela.ini and restart the gateway.');
+				}
+			} else if (e.code !== 'offline') {
+				addNote('error', 'Could not load the history: ' + e.message);
+			}
 			return;
 		}
 		if (key !== st.session) return;
