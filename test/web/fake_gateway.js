@@ -7,6 +7,7 @@
 //   node test/web/fake_gateway.js PORT TOKEN [STATE_FILE]
 //
 // Transcripts are kept in STATE_FILE (JSON) when given, so a restart keeps them like chela does.
+// FAKE_GATEWAY_NO_MODEL=1 answers chat methods the way chela does before a model is configured.
 //
 // Node's standard library only: a minimal RFC 6455 server (text frames, masking, close).
 'use strict';
@@ -31,6 +32,7 @@ function save() {
 }
 
 const server = http.createServer((req, res) => {
+	if (req.url === '/healthz') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true,"status":"live"}'); return; }
 	const name = req.url === '/' ? 'index.html' : req.url.replace(/^\//, '').replace(/[?#].*$/, '');
 	if (name.includes('..') || !/^[\w./-]+$/.test(name)) { res.writeHead(404); res.end(); return; }
 	fs.readFile(path.join(assets, name), (err, data) => {
@@ -114,6 +116,7 @@ function onText(conn, text) {
 		conn.res(f.id, true, { sessions: Array.from(sessions.keys(), (k) => ({ key: k })) });
 		break;
 	case 'chat.history':
+		if (process.env.FAKE_GATEWAY_NO_MODEL) { conn.res(f.id, false, { code: 'no_model', message: 'no model configured' }); break; }
 		conn.res(f.id, true, { sessionKey: key, messages: sessions.get(key) || [] });
 		break;
 	case 'sessions.reset':
@@ -135,7 +138,7 @@ function onText(conn, text) {
 
 // Scripted turns keyed by the message text.
 function chatSend(conn, id, key, message) {
-	if (message === 'no model') { conn.res(id, false, { code: 'no_model', message: 'no model configured' }); return; }
+	if (message === 'no model' || process.env.FAKE_GATEWAY_NO_MODEL) { conn.res(id, false, { code: 'no_model', message: 'no model configured' }); return; }
 	const runId = 'run-' + crypto.randomBytes(4).toString('hex');
 	const hist = sessions.get(key) || [];
 	sessions.set(key, hist);

@@ -37,16 +37,24 @@ function childEnv() {
 
 function startGateway(config) {
 	const child = spawn(bin, ['gateway', '--config', config], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-	const log = fs.createWriteStream(gwLog, { flags: 'a' });
-	child.stdout.pipe(log);
-	child.stderr.pipe(log);
-	child.exited = new Promise((resolve) => child.once('exit', (code, sig) => resolve({ code, sig })));
+	child.tail = '';
+	const keep = (chunk) => {
+		fs.appendFileSync(gwLog, chunk);
+		child.tail = (child.tail + chunk.toString('utf8')).slice(-400);
+	};
+	child.stdout.on('data', keep);
+	child.stderr.on('data', keep);
+	/* 'close', not 'exit': by then everything the gateway printed has been read */
+	child.exited = new Promise((resolve) => child.once('close', (code, sig) => resolve({ code, sig })));
 	return child;
 }
 
 async function up(child, base) {
 	const t0 = Date.now();
-	const died = child.exited.then((e) => { throw new Error('chela gateway exited (' + (e.sig || e.code) + ') before /healthz answered; see ' + gwLog); });
+	const died = child.exited.then((e) => {
+		const said = child.tail.trim().split('\n').slice(-2).join(' | ').slice(0, 240);
+		throw new Error('chela gateway exited (' + (e.sig || e.code) + ') before /healthz answered: ' + said);
+	});
 	await Promise.race([waitHttp(base + '/healthz', 10000), died]);
 	died.catch(() => {});
 	return Date.now() - t0;
