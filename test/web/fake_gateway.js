@@ -99,7 +99,17 @@ function onText(conn, text) {
 	try { f = JSON.parse(text); } catch (e) { conn.close(1007, 'bad json'); return; }
 	const p = f.params || {};
 	if (!conn.authed) {
-		if (f.method !== 'connect' || !p.auth || p.auth.token !== token) { conn.close(1008, 'unauthorized'); return; }
+		if (f.method === 'connect' && p.auth && p.auth.token === 'locked-out') {
+			// what chela answers while a client address is locked out after failed attempts
+			conn.res(f.id, false, { code: 'rate_limited', message: 'too many failed authentication attempts; retry in 30 s' });
+			conn.close(1008, 'too many failed authentication attempts; retry in 30 s');
+			return;
+		}
+		if (f.method !== 'connect' || !p.auth || p.auth.token !== token) {
+			conn.res(f.id, false, { code: 'unauthorized', message: 'invalid or missing gateway token' });
+			conn.close(1008, 'invalid or missing gateway token');
+			return;
+		}
 		conn.authed = true;
 		conn.res(f.id, true, {
 			type: 'hello-ok', protocol: 4, server: { version: 'fake', connId: 'c1' },

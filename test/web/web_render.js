@@ -65,6 +65,17 @@ async function send(page, text) {
 			const e = await page.textContent('#token-error');
 			if (!/wrong token/i.test(e)) throw new Error('prompt says "' + e + '"');
 		});
+		await r.check('locked out (rate_limited): waits it out instead of calling the token wrong', async () => {
+			await page.fill('#token-input', 'locked-out');
+			await page.press('#token-input', 'Enter');
+			await page.waitForFunction(() => /^too many failed attempts, retrying \(\d+ s\)$/.test(document.getElementById('status-text').textContent),
+				null, { timeout: 5000 });
+			if (await page.isVisible('#token-panel')) throw new Error('token prompt shown while locked out');
+			await page.click('#forget');
+			await page.waitForSelector('#token-panel:not([hidden])', { timeout: 2000 });
+			const s = await page.textContent('#status-text');
+			if (s !== 'signed out') throw new Error('status after Sign out is "' + s + '"');
+		});
 		await r.check('right token entered: connected, main session picked', async () => {
 			await page.fill('#token-input', TOKEN);
 			await page.press('#token-input', 'Enter');

@@ -228,9 +228,10 @@
 		onSocketClosed(sock, 1006, why);
 	}
 
-	function onSocketClosed(sock, code, reason) {
+	/* Forget a socket: its pending requests fail and its running replies are marked. */
+	function detach(sock) {
 		clearTimeout(sock.challengeTimer);
-		if (st.ws !== sock) return;
+		if (st.ws !== sock) return false;
 		st.ws = null;
 		st.connected = false;
 		clearInterval(st.watchdog);
@@ -245,6 +246,12 @@
 				finishRun(run, 'interrupted', 'Connection lost; the reply will show here once the gateway is back.');
 		}
 		updateComposer();
+		try { sock.close(); } catch (e) { /* already closing */ }
+		return true;
+	}
+
+	function onSocketClosed(sock, code, reason) {
+		if (!detach(sock)) return;
 		if (code === 1008) {
 			/* Policy violation = the gateway refused our credentials. Asking again beats hammering
 			 * a rate-limited endpoint with the same wrong token. */
@@ -259,14 +266,16 @@
 		scheduleReconnect();
 	}
 
-	function scheduleReconnect() {
+	/* Redial after a backoff (or a delay the gateway asked for), counting down in the status. */
+	function scheduleReconnect(delayMs, why) {
 		if (st.waitingForToken) return;
-		const delay = Math.round(st.backoff * (0.8 + Math.random() * 0.4));
-		st.backoff = Math.min(BACKOFF_MAX_MS, st.backoff * 2);
+		const delay = delayMs || Math.round(st.backoff * (0.8 + Math.random() * 0.4));
+		if (!delayMs) st.backoff = Math.min(BACKOFF_MAX_MS, st.backoff * 2);
 		st.retryAt = Date.now() + delay;
 		const tick = () => {
 			const s = Math.ceil((st.retryAt - Date.now()) / 1000);
-			setStatus('reconnecting', s > 1 ? 'reconnecting… (' + s + ' s)' : 'reconnecting…');
+			const label = why ? why + ', retrying' : 'reconnecting…';
+			setStatus('reconnecting', s > 1 ? label + ' (' + s + ' s)' : label);
 		};
 		tick();
 		clearInterval(st.countdown);
@@ -352,7 +361,16 @@
 			return loadSessions().then(() => loadHistory(true));
 		}).catch((e) => {
 			if (st.ws !== sock || e.code === 'offline') return;
-			if (/auth|token|unauthor|forbidden/i.test(e.code + ' ' + e.message)) {
+			if (e.code === 'rate_limited') {
+				/* Locked out after failed attempts (maybe another tab's): wait it out with the
+				 * same token rather than calling it wrong. */
+				const m = /(\d+)\s*s/.exec(e.message);
+				const wait = (m ? Number(m[1]) + 1 : 60) * 1000;
+				detach(sock);
+				scheduleReconnect(wait, 'too many failed attempts');
+				return;
+			}
+			if (e.code === 'unauthorized' || /auth|token|forbidden/i.test(e.code)) {
 				onSocketClosed(sock, 1008, e.message);
 				try { sock.close(); } catch (x) { /* closing anyway */ }
 				return;
