@@ -21,6 +21,7 @@ const r = results(SUITE);
 const TOKEN = 'webtest-' + require('crypto').randomBytes(12).toString('hex');
 const state = fs.mkdtempSync(path.join(os.tmpdir(), 'chela-web-page-'));
 const gwLog = path.join(outDir, 'web_page_gateway.log');
+fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(gwLog, '');
 
 // The gateway sees no provider keys, so "no model configured" is the only honest answer.

@@ -15,6 +15,7 @@ const SUITE = 'web_render';
 const TOKEN = 'render-' + Math.random().toString(36).slice(2) + '-secret';
 const outDir = process.argv[2] || path.join(__dirname, '../../build/test-logs');
 const r = results(SUITE);
+fs.mkdirSync(outDir, { recursive: true });
 const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chela-web-render-')), 'sessions.json');
 
 function startPeer(port) {
@@ -68,8 +69,8 @@ async function send(page, text) {
 		await r.check('locked out (rate_limited): waits it out instead of calling the token wrong', async () => {
 			await page.fill('#token-input', 'locked-out');
 			await page.press('#token-input', 'Enter');
-			await page.waitForFunction(() => /^too many failed attempts, retrying \(\d+ s\)$/.test(document.getElementById('status-text').textContent),
-				null, { timeout: 5000 });
+			await page.waitForFunction(() => document.getElementById('status-text').textContent === 'too many failed attempts, retrying…' &&
+				/^ \(\d+ s\)$/.test(document.getElementById('status-detail').textContent), null, { timeout: 5000 });
 			if (await page.isVisible('#token-panel')) throw new Error('token prompt shown while locked out');
 			await page.click('#forget');
 			await page.waitForSelector('#token-panel:not([hidden])', { timeout: 2000 });

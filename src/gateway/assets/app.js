@@ -35,7 +35,7 @@
 
 	const $ = (id) => document.getElementById(id);
 	const ui = {
-		log: $('log'), empty: $('empty'), status: $('status'), statusText: $('status-text'),
+		log: $('log'), empty: $('empty'), status: $('status'), statusText: $('status-text'), statusDetail: $('status-detail'),
 		session: $('session'), forget: $('forget'), form: $('composer'), input: $('input'),
 		send: $('send'), abort: $('abort'), tokenPanel: $('token-panel'), tokenForm: $('token-form'),
 		tokenInput: $('token-input'), tokenError: $('token-error'),
@@ -145,9 +145,11 @@
 
 	/* ---------- status, composer, token prompt ---------- */
 
-	function setStatus(state, text) {
+	/* text is announced to screen readers (role=status); detail (a countdown) is not. */
+	function setStatus(state, text, detail) {
 		ui.status.dataset.state = state;
-		ui.statusText.textContent = text;
+		if (ui.statusText.textContent !== text) ui.statusText.textContent = text;
+		ui.statusDetail.textContent = detail || '';
 		const v = st.hello && st.hello.server && st.hello.server.version;
 		ui.status.title = v ? 'chela ' + v : '';
 	}
@@ -274,8 +276,7 @@
 		st.retryAt = Date.now() + delay;
 		const tick = () => {
 			const s = Math.ceil((st.retryAt - Date.now()) / 1000);
-			const label = why ? why + ', retrying' : 'reconnecting…';
-			setStatus('reconnecting', s > 1 ? label + ' (' + s + ' s)' : label);
+			setStatus('reconnecting', why ? why + ', retrying…' : 'reconnecting…', s > 1 ? ' (' + s + ' s)' : '');
 		};
 		tick();
 		clearInterval(st.countdown);
