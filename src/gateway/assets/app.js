@@ -171,6 +171,7 @@
 		ui.tokenError.hidden = !message;
 		ui.tokenInput.value = '';
 		ui.tokenPanel.hidden = false;
+		setBackgroundInert(true);
 		ui.tokenInput.focus();
 	}
 
@@ -178,6 +179,12 @@
 		st.waitingForToken = false;
 		ui.tokenInput.value = '';
 		ui.tokenPanel.hidden = true;
+		setBackgroundInert(false);
+	}
+
+	/* While the token prompt is open, the page behind it is out of reach of Tab and screen readers. */
+	function setBackgroundInert(on) {
+		for (const node of [document.querySelector('.bar'), ui.log, ui.form]) node.inert = on;
 	}
 
 	/* #token=… in the address bar: keep it, then take it out of the URL (and the history entry). */
