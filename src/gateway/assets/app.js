@@ -741,7 +741,7 @@
 	async function resetSession() {
 		const key = st.session;
 		try {
-			await rpc('sessions.reset', { key });
+			await rpc('sessions.reset', { key, sessionKey: key });
 		} catch (e) {
 			addNote('error', 'Could not start a new session: ' + e.message);
 			return;
