@@ -178,8 +178,10 @@ async function send(page, text) {
 		await r.check('second visit without #token connects with the stored token', async () => {
 			const p2 = await ctx.newPage();
 			p2.on('pageerror', (e) => errors.push(e.message));
+			const t0 = Date.now();
 			await p2.goto(base + '/');
 			await p2.waitForSelector('#status[data-state="connected"]', { timeout: 10000 });
+			console.log('# page load to connected: ' + (Date.now() - t0) + ' ms');
 			if (await p2.isVisible('#token-panel')) throw new Error('token prompt shown');
 			await p2.close();
 		});

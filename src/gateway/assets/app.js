@@ -24,7 +24,7 @@
 	const TOKEN_KEY = 'chela.token';
 	const SESSION_KEY = 'chela.session';
 	const DEFAULT_MAIN_KEY = 'agent:main:main';
-	const BACKOFF_MIN_MS = 500;
+	const BACKOFF_MIN_MS = 250;
 	const BACKOFF_MAX_MS = 15000;
 	const CHALLENGE_TIMEOUT_MS = 5000;
 	const RPC_TIMEOUT_MS = 30000;
@@ -209,7 +209,8 @@
 		st.retryTimer = 0;
 		if (st.ws || st.waitingForToken) return;
 		setStatus('connecting', 'connecting…');
-		const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
+		/* Same origin, same directory: works at / and behind a proxy that mounts chela at /x/. */
+		const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + location.pathname.replace(/[^/]*$/, '');
 		let sock;
 		try {
 			sock = new WebSocket(url);
