@@ -98,11 +98,14 @@ async function send(page, text) {
 			if (!res.body.includes('<title>chela</title>')) throw new Error('not the chela page');
 			if (res.body.includes(TOKEN)) throw new Error('token in the HTML');
 		});
-		await r.check('page scripts and styles are served with their types', async () => {
-			for (const [name, type] of [['app.js', /javascript/], ['style.css', /^text\/css/]]) {
+		await r.check('page files are served from the binary, as written, with their types', async () => {
+			const assets = path.join(__dirname, '../../src/gateway/assets');
+			for (const [name, type] of [['', /^text\/html/], ['app.js', /javascript/], ['style.css', /^text\/css/]]) {
 				const res = await httpGet(base + '/' + name);
 				if (res.status !== 200) throw new Error('/' + name + ': status ' + res.status);
 				if (!type.test(res.headers['content-type'] || '')) throw new Error('/' + name + ': content-type ' + res.headers['content-type']);
+				if (res.body !== fs.readFileSync(path.join(assets, name || 'index.html'), 'utf8'))
+					throw new Error('/' + name + ' differs from src/gateway/assets (binary built from an older page?)');
 			}
 		});
 
