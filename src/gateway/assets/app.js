@@ -28,6 +28,7 @@
 	const BACKOFF_MAX_MS = 15000;
 	const CHALLENGE_TIMEOUT_MS = 5000;
 	const RPC_TIMEOUT_MS = 30000;
+	const CHAT_SEND_TIMEOUT_MS = 600000; /* a gateway may answer chat.send only when the turn ends */
 	const HISTORY_LIMIT = 200;
 	const OUTPUT_CAP_CHARS = 20000;   /* a tool's output shown inline; the rest is cut, not hidden */
 	const ABORT_GRACE_MS = 3000;
@@ -731,9 +732,19 @@
 		st.activeRun = run;
 		updateComposer();
 		try {
-			const p = await rpc('chat.send', { sessionKey: run.session, message: text, idempotencyKey: randomId() });
+			const p = await rpc('chat.send', { sessionKey: run.session, message: text, idempotencyKey: randomId() },
+				CHAT_SEND_TIMEOUT_MS);
 			if (p && typeof p.runId === 'string') bindRun(run, p.runId);
 			if (p && p.status === 'error') finishRun(run, 'error', p.message || 'the run failed', p.code);
+			/* A gateway that answers with the whole reply (no events) still ends the run. */
+			const reply = p && p.status !== 'started'
+				? textOf(p.message && typeof p.message === 'object' ? p.message.content : null) ?? (typeof p.text === 'string' ? p.text : null)
+				: null;
+			if (reply !== null && (run.state === 'pending' || run.state === 'streaming')) {
+				run.text = reply;
+				scheduleRender(run);
+				finishRun(run, 'done');
+			}
 		} catch (e) {
 			finishRun(run, 'error', e.message, e.code);
 		}
