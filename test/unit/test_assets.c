@@ -33,6 +33,7 @@ TEST(page_files_embedded_byte_for_byte)
 {
 	CHECK(same_as_source("index.html"));
 	CHECK(same_as_source("app.js"));
+	CHECK(same_as_source("conn.js"));
 	CHECK(same_as_source("style.css"));
 }
 
@@ -42,6 +43,7 @@ TEST(page_references_only_embedded_files)
 	const char *html = (const char *)chela_asset_find("index.html", &len);
 
 	CHECK(html != NULL);
+	CHECK_CONTAINS(html, "src=\"conn.js\"");
 	CHECK_CONTAINS(html, "src=\"app.js\"");
 	CHECK_CONTAINS(html, "href=\"style.css\"");
 	/* no CDN, no external fonts: nothing the page loads leaves this gateway */

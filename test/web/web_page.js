@@ -100,7 +100,7 @@ async function send(page, text) {
 		});
 		await r.check('page files are served from the binary, as written, with their types', async () => {
 			const assets = path.join(__dirname, '../../src/gateway/assets');
-			for (const [name, type] of [['', /^text\/html/], ['app.js', /javascript/], ['style.css', /^text\/css/]]) {
+			for (const [name, type] of [['', /^text\/html/], ['conn.js', /javascript/], ['app.js', /javascript/], ['style.css', /^text\/css/]]) {
 				const res = await httpGet(base + '/' + name);
 				if (res.status !== 200) throw new Error('/' + name + ': status ' + res.status);
 				if (!type.test(res.headers['content-type'] || '')) throw new Error('/' + name + ': content-type ' + res.headers['content-type']);

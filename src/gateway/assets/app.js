@@ -1,38 +1,33 @@
 /*
- * chela web chat — the page the gateway serves at GET /. Plain JavaScript, no framework, no build
- * step, nothing fetched from anywhere but this gateway.
+ * chela web chat — the page the gateway serves at GET /: session picker, history, sending,
+ * streamed replies, tool calls, Stop, /new. Plain JavaScript, no framework, no build step,
+ * nothing fetched from anywhere but this gateway. The connection itself is conn.js.
  *
- * Protocol (SPEC.md "Gateway protocol", OpenClaw v4 framing) as this page uses it:
- *   server → event connect.challenge; page → req connect {minProtocol 4, maxProtocol 4, client,
- *   role, scopes, auth{token}}; server → res ok {type:"hello-ok", server, snapshot, policy}.
- *   A wrong token closes the socket with 1008: the page says so and asks again (no retry loop).
- *   Methods: sessions.list, chat.history, chat.send, chat.abort, sessions.reset.
- *   Events:  chat  {runId, sessionKey, state: delta|final|error|aborted, delta? | message?, ...}
- *            agent {runId, sessionKey, stream:"tool", data{phase: start|update|end|result, name,
- *                   toolCallId, args, result|output, isError, container|where}}
- *            tick  (keep-alive; a silent socket is dropped and redialled)
+ * What the page reads from the gateway (SPEC.md "Gateway protocol"):
+ *   sessions.list → {sessions:[{key, displayName?, label?}]}; hello-ok snapshot.sessionDefaults
+ *     .mainSessionKey (else agent:main:main) is the default session.
+ *   chat.history {sessionKey, limit} → {messages:[{role: user|assistant|toolResult, content:
+ *     string | [{type:"text",text} | {type:"toolCall",id,name,arguments}], toolCallId?, isError?}]}
+ *   chat.send {sessionKey, message, idempotencyKey} → {runId, status:"started"} (or the whole
+ *     reply), or error {code:"no_model", message:"no model configured"} until a model is set.
+ *   chat.abort {sessionKey, runId}; sessions.reset {key, sessionKey} (typed as /new or /reset).
+ *   event chat  {runId, sessionKey, state: delta|final|error|aborted, delta? (appended) |
+ *               message{content} (the text so far), errorMessage?, error{code,message}?}
+ *   event agent {runId, sessionKey, stream:"tool", data{phase: start|update|end|result, name,
+ *               toolCallId, args, result|output, isError, container (name) | where:"host"}}
  *
- * Rules this file keeps:
- *   - Everything from the network reaches the DOM through textContent / createElement only
- *     (never innerHTML), so model and tool output cannot inject markup.
- *   - The token lives in localStorage; it is taken from #token=… and then removed from the
- *     address bar, and it is never written into the page.
+ * Everything from the network reaches the DOM through textContent / createElement only (never
+ * innerHTML), so model and tool output cannot inject markup.
  */
 'use strict';
 (function () {
 	const PAGE_VERSION = '1';
-	const TOKEN_KEY = 'chela.token';
 	const SESSION_KEY = 'chela.session';
 	const DEFAULT_MAIN_KEY = 'agent:main:main';
-	const BACKOFF_MIN_MS = 250;
-	const BACKOFF_MAX_MS = 15000;
-	const CHALLENGE_TIMEOUT_MS = 5000;
-	const RPC_TIMEOUT_MS = 30000;
 	const CHAT_SEND_TIMEOUT_MS = 600000; /* a gateway may answer chat.send only when the turn ends */
 	const HISTORY_LIMIT = 200;
 	const OUTPUT_CAP_CHARS = 20000;   /* a tool's output shown inline; the rest is cut, not hidden */
 	const ABORT_GRACE_MS = 3000;
-	const TICK_MISSES = 3;            /* ticks missed before the socket counts as dead */
 
 	const $ = (id) => document.getElementById(id);
 	const ui = {
@@ -42,21 +37,36 @@
 		tokenInput: $('token-input'), tokenError: $('token-error'),
 	};
 
-	/* localStorage can be missing or throw (private windows, storage disabled): fall back to memory. */
-	const memory = {};
-	const store = {
-		get(k) { try { return localStorage.getItem(k); } catch (e) { return k in memory ? memory[k] : null; } },
-		set(k, v) { try { localStorage.setItem(k, v); } catch (e) { memory[k] = v; } },
-		del(k) { try { localStorage.removeItem(k); } catch (e) { delete memory[k]; } },
-	};
-
+	const store = window.ChelaConn.store;
 	const st = {
-		ws: null, connected: false, sentToken: false, reqSeq: 0, pending: new Map(),
-		backoff: BACKOFF_MIN_MS, retryTimer: 0, retryAt: 0, countdown: 0, waitingForToken: false,
-		hello: null, lastFrameAt: 0, tickMs: 0, watchdog: 0,
 		session: store.get(SESSION_KEY) || '', mainKey: DEFAULT_MAIN_KEY, sessions: [],
 		historySig: null, runs: new Map(), activeRun: null, renderQueued: new Set(),
 	};
+	const gw = window.ChelaConn.create({
+		clientVersion: PAGE_VERSION,
+		onStatus: setStatus,
+		onHello() {
+			updateComposer();
+			loadSessions().then(() => loadHistory(true));
+		},
+		onDown() {
+			for (const run of st.runs.values()) {
+				if (run.state === 'pending' || run.state === 'streaming')
+					finishRun(run, 'interrupted', 'Connection lost; the reply will show here once the gateway is back.');
+			}
+			updateComposer();
+		},
+		onAuthFailed(message) {
+			showTokenPanel(message);
+			updateComposer();
+		},
+		onRefused(message) { addNote('error', message); },
+		onEvent(name, payload) {
+			if (name === 'chat') onChatEvent(payload);
+			else if (name === 'agent') onAgentEvent(payload);
+		},
+	});
+	const rpc = gw.rpc;
 
 	/* ---------- small DOM helpers (text only) ---------- */
 
@@ -151,23 +161,23 @@
 		ui.status.dataset.state = state;
 		if (ui.statusText.textContent !== text) ui.statusText.textContent = text;
 		ui.statusDetail.textContent = detail || '';
-		const v = st.hello && st.hello.server && st.hello.server.version;
+		const v = gw && gw.hello && gw.hello.server && gw.hello.server.version;
 		ui.status.title = v ? 'chela ' + v : '';
 	}
 
 	function updateComposer() {
 		const run = st.activeRun;
 		const busy = !!run && (run.state === 'pending' || run.state === 'streaming');
-		ui.input.disabled = !st.connected;
-		ui.send.disabled = !st.connected;
-		ui.session.disabled = !st.connected;
+		const on = gw.connected;
+		ui.input.disabled = !on;
+		ui.send.disabled = !on;
+		ui.session.disabled = !on;
 		ui.abort.hidden = !busy;
-		ui.abort.disabled = !st.connected || (busy && run.aborting);
-		ui.forget.hidden = !store.get(TOKEN_KEY);
+		ui.abort.disabled = !on || (busy && run.aborting);
+		ui.forget.hidden = !gw.hasToken();
 	}
 
 	function showTokenPanel(message) {
-		st.waitingForToken = true;
 		ui.tokenError.textContent = message || '';
 		ui.tokenError.hidden = !message;
 		ui.tokenInput.value = '';
@@ -177,7 +187,6 @@
 	}
 
 	function hideTokenPanel() {
-		st.waitingForToken = false;
 		ui.tokenInput.value = '';
 		ui.tokenPanel.hidden = true;
 		setBackgroundInert(false);
@@ -186,217 +195,6 @@
 	/* While the token prompt is open, the page behind it is out of reach of Tab and screen readers. */
 	function setBackgroundInert(on) {
 		for (const node of [document.querySelector('.bar'), ui.log, ui.form]) node.inert = on;
-	}
-
-	/* #token=… in the address bar: keep it, then take it out of the URL (and the history entry). */
-	function takeTokenFromUrl() {
-		const hash = location.hash.replace(/^#/, '');
-		if (!hash) return false;
-		const params = new URLSearchParams(hash);
-		if (!params.has('token')) return false;
-		const token = params.get('token');
-		params.delete('token');
-		const rest = params.toString();
-		history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
-		if (token) store.set(TOKEN_KEY, token);
-		return !!token;
-	}
-
-	/* ---------- connection ---------- */
-
-	function connect() {
-		clearTimeout(st.retryTimer);
-		clearInterval(st.countdown);
-		st.retryTimer = 0;
-		if (st.ws || st.waitingForToken) return;
-		setStatus('connecting', 'connecting…');
-		/* Same origin, same directory: works at / and behind a proxy that mounts chela at /x/. */
-		const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + location.pathname.replace(/[^/]*$/, '');
-		let sock;
-		try {
-			sock = new WebSocket(url);
-		} catch (e) {
-			scheduleReconnect();
-			return;
-		}
-		st.ws = sock;
-		st.lastFrameAt = Date.now();
-		sock.challengeTimer = setTimeout(() => dropSocket(sock, 'no challenge from the gateway'), CHALLENGE_TIMEOUT_MS);
-		sock.onmessage = (ev) => {
-			if (st.ws !== sock) return;
-			st.lastFrameAt = Date.now();
-			let frame;
-			try { frame = JSON.parse(ev.data); } catch (e) { return; }
-			if (frame && typeof frame === 'object') onFrame(sock, frame);
-		};
-		sock.onclose = (ev) => onSocketClosed(sock, ev.code, ev.reason);
-	}
-
-	/* Drop a socket we no longer trust (no challenge, missed ticks) without waiting for TCP. */
-	function dropSocket(sock, why) {
-		if (st.ws !== sock) return;
-		try { sock.close(4000, why.slice(0, 100)); } catch (e) { /* already closing */ }
-		onSocketClosed(sock, 1006, why);
-	}
-
-	/* Forget a socket: its pending requests fail and its running replies are marked. */
-	function detach(sock) {
-		clearTimeout(sock.challengeTimer);
-		if (st.ws !== sock) return false;
-		st.ws = null;
-		st.connected = false;
-		clearInterval(st.watchdog);
-		st.tickMs = 0;
-		for (const [id, p] of st.pending) {
-			clearTimeout(p.timer);
-			p.reject(rpcError('offline', 'connection lost'));
-			st.pending.delete(id);
-		}
-		for (const run of st.runs.values()) {
-			if (run.state === 'pending' || run.state === 'streaming')
-				finishRun(run, 'interrupted', 'Connection lost; the reply will show here once the gateway is back.');
-		}
-		updateComposer();
-		try { sock.close(); } catch (e) { /* already closing */ }
-		return true;
-	}
-
-	function onSocketClosed(sock, code, reason) {
-		if (!detach(sock)) return;
-		if (code === 1008) {
-			/* Policy violation = the gateway refused our credentials. Asking again beats hammering
-			 * a rate-limited endpoint with the same wrong token. */
-			const hadToken = st.sentToken;
-			store.del(TOKEN_KEY);
-			setStatus('auth', hadToken ? 'wrong token' : 'token needed');
-			showTokenPanel(hadToken ? 'Wrong token: the gateway refused it. Check the token and try again.'
-				: 'This gateway needs a token.');
-			updateComposer();
-			return;
-		}
-		scheduleReconnect();
-	}
-
-	/* Redial after a backoff (or a delay the gateway asked for), counting down in the status. */
-	function scheduleReconnect(delayMs, why) {
-		if (st.waitingForToken) return;
-		const delay = delayMs || Math.round(st.backoff * (0.8 + Math.random() * 0.4));
-		if (!delayMs) st.backoff = Math.min(BACKOFF_MAX_MS, st.backoff * 2);
-		st.retryAt = Date.now() + delay;
-		const tick = () => {
-			const s = Math.ceil((st.retryAt - Date.now()) / 1000);
-			setStatus('reconnecting', why ? why + ', retrying…' : 'reconnecting…', s > 1 ? ' (' + s + ' s)' : '');
-		};
-		tick();
-		clearInterval(st.countdown);
-		st.countdown = setInterval(tick, 1000);
-		clearTimeout(st.retryTimer);
-		st.retryTimer = setTimeout(connect, delay);
-	}
-
-	/* Back online or back in view: do not sit out the rest of a long backoff. */
-	function retryNow() {
-		if (!st.ws && st.retryTimer && !st.waitingForToken) {
-			st.backoff = BACKOFF_MIN_MS;
-			connect();
-		}
-	}
-
-	function rpcError(code, message) {
-		const e = new Error(message || code || 'request failed');
-		e.code = code || 'error';
-		return e;
-	}
-
-	function rpc(method, params, timeoutMs) {
-		return new Promise((resolve, reject) => {
-			const sock = st.ws;
-			if (!sock || sock.readyState !== WebSocket.OPEN) {
-				reject(rpcError('offline', 'not connected to the gateway'));
-				return;
-			}
-			const id = 'web-' + (++st.reqSeq);
-			const timer = setTimeout(() => {
-				st.pending.delete(id);
-				reject(rpcError('timeout', method + ': no answer from the gateway'));
-			}, timeoutMs || RPC_TIMEOUT_MS);
-			st.pending.set(id, { resolve, reject, timer });
-			sock.send(JSON.stringify({ type: 'req', id, method, params: params || {} }));
-		});
-	}
-
-	function onFrame(sock, f) {
-		if (f.type === 'res') {
-			const p = st.pending.get(f.id);
-			if (!p) return;
-			st.pending.delete(f.id);
-			clearTimeout(p.timer);
-			if (f.ok) p.resolve(f.payload);
-			else p.reject(rpcError(f.error && f.error.code, f.error && f.error.message));
-			return;
-		}
-		if (f.type !== 'event' && f.type !== 'evt') return;
-		const payload = f.payload && typeof f.payload === 'object' ? f.payload : {};
-		switch (f.event) {
-		case 'connect.challenge': sendConnect(sock); break;
-		case 'chat': onChatEvent(payload); break;
-		case 'agent': onAgentEvent(payload); break;
-		case 'tick': armWatchdog(sock); break;
-		case 'shutdown': setStatus('reconnecting', 'gateway restarting…'); break;
-		default: break;
-		}
-	}
-
-	function sendConnect(sock) {
-		if (sock.connectSent) return;
-		sock.connectSent = true;
-		clearTimeout(sock.challengeTimer);
-		const token = store.get(TOKEN_KEY) || '';
-		st.sentToken = !!token;
-		const params = {
-			minProtocol: 4, maxProtocol: 4,
-			client: { id: 'chela-web', version: PAGE_VERSION, platform: navigator.platform || 'web', mode: 'webchat' },
-			role: 'operator', scopes: ['operator.read', 'operator.write'],
-		};
-		if (token) params.auth = { token };
-		rpc('connect', params).then((hello) => {
-			if (st.ws !== sock) return;
-			st.hello = hello || {};
-			st.connected = true;
-			st.backoff = BACKOFF_MIN_MS;
-			const policy = st.hello.policy || {};
-			st.tickMs = Number(policy.tickIntervalMs) > 0 ? Number(policy.tickIntervalMs) : 0;
-			setStatus('connected', 'connected');
-			updateComposer();
-			return loadSessions().then(() => loadHistory(true));
-		}).catch((e) => {
-			if (st.ws !== sock || e.code === 'offline') return;
-			if (e.code === 'rate_limited') {
-				/* Locked out after failed attempts (maybe another tab's): wait it out with the
-				 * same token rather than calling it wrong. */
-				const m = /(\d+)\s*s/.exec(e.message);
-				const wait = (m ? Number(m[1]) + 1 : 60) * 1000;
-				detach(sock);
-				scheduleReconnect(wait, 'too many failed attempts');
-				return;
-			}
-			if (e.code === 'unauthorized' || /auth|token|forbidden/i.test(e.code)) {
-				onSocketClosed(sock, 1008, e.message);
-				try { sock.close(); } catch (x) { /* closing anyway */ }
-				return;
-			}
-			addNote('error', 'The gateway refused the connection: ' + e.message);
-			dropSocket(sock, 'connect failed');
-		});
-	}
-
-	/* Ticks prove the socket is alive; once they flow, silence means a dead connection. */
-	function armWatchdog(sock) {
-		if (st.watchdog || !st.tickMs || st.ws !== sock) return;
-		st.watchdog = setInterval(() => {
-			if (st.ws === sock && Date.now() - st.lastFrameAt > st.tickMs * TICK_MISSES)
-				dropSocket(sock, 'no tick from the gateway');
-		}, st.tickMs);
 	}
 
 	/* ---------- sessions and history ---------- */
@@ -416,7 +214,8 @@
 		} catch (e) {
 			if (e.code !== 'offline') addNote('error', 'Could not list sessions: ' + e.message);
 		}
-		const defaults = (st.hello && st.hello.snapshot && st.hello.snapshot.sessionDefaults) || {};
+		const hello = gw.hello || {};
+		const defaults = (hello.snapshot && hello.snapshot.sessionDefaults) || {};
 		st.mainKey = typeof defaults.mainSessionKey === 'string' ? defaults.mainSessionKey
 			: (list.find((s) => s.key === DEFAULT_MAIN_KEY) || list.find((s) => /^agent:[^:]+:main$/.test(s.key)) || { key: DEFAULT_MAIN_KEY }).key;
 		const byKey = new Map();
@@ -789,7 +588,7 @@
 	ui.form.addEventListener('submit', (ev) => {
 		ev.preventDefault();
 		const text = ui.input.value;
-		if (!text.trim() || !st.connected) return;
+		if (!text.trim() || !gw.connected) return;
 		ui.input.value = '';
 		autoGrow();
 		sendMessage(text);
@@ -812,39 +611,26 @@
 	});
 	ui.tokenForm.addEventListener('submit', (ev) => {
 		ev.preventDefault();
-		const token = ui.tokenInput.value.trim();
-		if (token) store.set(TOKEN_KEY, token); else store.del(TOKEN_KEY);
+		gw.setToken(ui.tokenInput.value.trim());
 		hideTokenPanel();
-		st.backoff = BACKOFF_MIN_MS;
-		connect();
+		gw.start();
 	});
 	ui.forget.addEventListener('click', () => {
-		store.del(TOKEN_KEY);
-		const sock = st.ws;
-		st.waitingForToken = true; /* before closing, so the close does not schedule a redial */
-		if (sock) dropSocket(sock, 'signed out');
-		clearTimeout(st.retryTimer);
-		clearInterval(st.countdown);
-		setStatus('auth', 'signed out');
+		gw.signOut();
 		showTokenPanel('');
 		updateComposer();
 	});
 	window.addEventListener('hashchange', () => {
-		if (!takeTokenFromUrl()) return;
+		if (!gw.takeTokenFromUrl()) return;
 		hideTokenPanel();
-		if (st.ws) dropSocket(st.ws, 'new token');
-		clearTimeout(st.retryTimer);
-		st.backoff = BACKOFF_MIN_MS;
-		connect();
+		gw.start();
 	});
-	window.addEventListener('online', retryNow);
-	document.addEventListener('visibilitychange', () => { if (!document.hidden) retryNow(); });
 
 	/* ---------- start ---------- */
-	takeTokenFromUrl();
+	gw.takeTokenFromUrl();
 	updateComposer();
-	if (store.get(TOKEN_KEY)) {
-		connect();
+	if (gw.hasToken()) {
+		gw.start();
 	} else {
 		setStatus('auth', 'token needed');
 		showTokenPanel('');
