@@ -20,7 +20,8 @@ static const char usage[] =
 "usage: chela gateway [--config F] [--state DIR] [--port N] [--bind loopback|lan|ADDR]\n"
 "  run the gateway in the foreground: HTTP + WebSocket on one port, web chat, probes\n"
 "  --port 0 picks a free port (logged in the gateway.listen line)\n"
-"  CHELA_LOG_LEVEL=debug|info|warn|error sets how much is logged (default info)\n";
+"  CHELA_LOG_LEVEL=debug|info|warn|error sets how much is logged (default info)\n"
+"  CHELA_GATEWAY_HEADER_TIMEOUT_MS=N shortens the request-head deadline (default 10000; tests)\n";
 
 struct gateway_cli {
 	long port;        /* -1: from the config */
@@ -29,6 +30,10 @@ struct gateway_cli {
 
 static void apply_flags(const struct gateway_cli *g, struct gateway_settings *s)
 {
+	const char *ht = getenv("CHELA_GATEWAY_HEADER_TIMEOUT_MS");
+
+	if (ht && atol(ht) > 0)
+		s->header_timeout_ms = atol(ht);
 	if (g->port >= 0)
 		s->port = g->port;
 	if (g->bind) {

@@ -60,6 +60,7 @@ struct gateway_settings {
 	int sandbox_enabled;      /* some agent is sandboxed: /readyz checks Docker */
 	int channels_configured;  /* some channel is configured: /readyz asks the channels hook */
 	char *docker_socket;      /* unix socket path for the readiness probe */
+	long header_timeout_ms;   /* 0 = GATEWAY_HEADER_TIMEOUT_MS (tests shorten it) */
 };
 
 /* Fill settings from a loaded config (deep copy). */

@@ -73,7 +73,7 @@ void gateway_conn_accept(struct gateway *gw)
 		buf_init(&c->out, (size_t)GATEWAY_WS_BUFFERED_MAX + GATEWAY_WS_MESSAGE_MAX);
 		buf_init(&c->body, GATEWAY_HTTP_BODY_MAX);
 		/* A client that connects and says nothing is held to the header deadline too. */
-		c->deadline_ms = clock_mono_ms() + GATEWAY_HEADER_TIMEOUT_MS;
+		c->deadline_ms = clock_mono_ms() + GATEWAY_HEADER_TIMEOUT(gw);
 		c->events = EPOLLIN;
 		ev.events = c->events;
 		ev.data.ptr = c;
@@ -336,7 +336,7 @@ void gateway_conn_process(struct gateway_conn *c)
 			if (n == 0) {
 				if (!c->head_started) {
 					c->head_started = 1;
-					c->deadline_ms = clock_mono_ms() + GATEWAY_HEADER_TIMEOUT_MS;
+					c->deadline_ms = clock_mono_ms() + GATEWAY_HEADER_TIMEOUT(c->gw);
 				}
 				return;
 			}

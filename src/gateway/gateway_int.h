@@ -113,6 +113,9 @@ struct gateway {
 	unsigned long long http_requests;
 };
 
+/* The header deadline in force (settings may shorten it for tests). */
+#define GATEWAY_HEADER_TIMEOUT(gw) ((gw)->set.header_timeout_ms > 0 ? (gw)->set.header_timeout_ms : GATEWAY_HEADER_TIMEOUT_MS)
+
 /* --- gateway_conn.c: connection I/O and the HTTP state machine --- */
 void gateway_conn_accept(struct gateway *gw);
 void gateway_conn_on_event(struct gateway_conn *c, uint32_t events);
