@@ -113,6 +113,26 @@ static void host_of(const char *url, char *out, size_t outlen)
 		snprintf(out, outlen, "?");
 }
 
+/* Body bytes go to the decoder; the first call picks SSE or JSON from the Content-Type (a server
+ * may answer a streamed request with a whole JSON body, e.g. an error or a non-streaming proxy). */
+struct feed_ctx {
+	struct llm_decoder *d;
+	const struct http_resp *r;
+};
+
+static int body_feed(void *ctx, const char *data, size_t len)
+{
+	struct feed_ctx *f = ctx;
+
+	if (f->d->mode == 0) {
+		const char *ct = http_resp_header(f->r, "content-type");
+
+		if (ct)
+			f->d->mode = strcasestr(ct, "text/event-stream") ? 1 : 2;
+	}
+	return llm_decoder_feed(f->d, data, len);
+}
+
 struct call_ctx {
 	const struct llm_config *cfg;
 	char url[LLM_URL_MAX];
@@ -200,13 +220,14 @@ int llm_call(const struct llm_config *cfg, const struct llm_request *req, const 
 		};
 		struct llm_decoder d;
 		struct http_resp r;
+		struct feed_ctx fc = { .d = &d, .r = &r };
 		long wait = -1;
 		int hrc, emitted;
 
 		llm_result_free(res);
 		llm_decoder_init(&d, cfg->provider, cb, res, -1);
-		q.on_body = llm_decoder_feed;
-		q.on_body_ctx = &d;
+		q.on_body = body_feed;
+		q.on_body_ctx = &fc;
 		res->attempts = attempt + 1;
 		hrc = http_client_do(&q, &r, err, errlen);
 		res->attempts = attempt + 1;

@@ -191,6 +191,12 @@ int llm_decoder_feed(void *ctx, const char *data, size_t len)
 
 	if (d->failed)
 		return -1;
+	if (d->headlen < sizeof d->head) {
+		size_t n = sizeof d->head - d->headlen < len ? sizeof d->head - d->headlen : len;
+
+		memcpy(d->head + d->headlen, data, n);
+		d->headlen += n;
+	}
 	for (i = 0; d->mode == 0 && i < len; i++) {
 		if (isspace((unsigned char)data[i]))
 			continue;
@@ -275,8 +281,10 @@ int llm_decoder_finish(struct llm_decoder *d)
 	} else if (!d->done) {
 		if (d->mode == 0 || (d->sse.events == 0 && !llm_sse_pending(&d->sse)))
 			return llm_dec_fail(d, "model response is empty");
-		if (d->sse.events == 0)
-			return llm_dec_fail(d, "model response is neither JSON nor an event stream");
+		if (d->sse.events == 0) {
+			snippet(d->head, d->headlen, snip, sizeof snip);
+			return llm_dec_fail(d, "model response is neither a JSON object nor an event stream: %s", snip);
+		}
 		/* OpenAI-compatible servers that close after the finish_reason without [DONE]. */
 		if (!(d->provider == LLM_PROVIDER_OPENAI && d->finish_seen))
 			return llm_dec_fail(d, "model stream truncated: the connection ended before %s",

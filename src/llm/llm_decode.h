@@ -30,7 +30,7 @@ struct llm_decoder {
 	enum llm_provider provider;
 	const struct llm_callbacks *cb;
 	struct llm_result *res;
-	int mode;             /* 0 undecided, 1 SSE, 2 JSON body */
+	int mode;             /* 0 undecided (sniffed from the first byte), 1 SSE, 2 JSON body */
 	struct llm_sse sse;
 	struct buf body;      /* JSON mode: the whole body */
 	struct buf text;
@@ -42,6 +42,8 @@ struct llm_decoder {
 	int finish_seen;      /* openai: a finish_reason arrived */
 	int emitted;          /* something went to the callbacks: a retry would repeat it */
 	int failed;
+	char head[128];       /* the first body bytes, quoted in "not JSON" errors */
+	size_t headlen;
 	char err[ERR_LEN];
 };
 
