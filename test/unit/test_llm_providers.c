@@ -234,6 +234,7 @@ static void scenarios(struct ctx *c)
 	}
 	cJSON_Delete(req);
 	llm_result_free(&res);
+	buf_free(&seen.text);
 
 	/* 1: streamed reply arrives in several deltas */
 	rc = run(c, &user, 1, 1, &seen, &res, err);
@@ -282,7 +283,11 @@ static void scenarios(struct ctx *c)
 		llm_result_free(&res2);
 		buf_free(&seen.text);
 	} else {
-		run(c, &user, 1, 1, &seen, &res, err); /* keep the script in step */
+		struct llm_result skip;
+
+		run(c, &user, 1, 1, &seen, &skip, err); /* keep the script in step */
+		llm_result_free(&skip);
+		buf_free(&seen.text);
 	}
 	llm_result_free(&res);
 
