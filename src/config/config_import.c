@@ -263,6 +263,7 @@ static void imp_gateway(struct imp *im, const cJSON *gw)
 		{"rateLimit", "chela rate-limits failed auth with built-in limits"},
 		{NULL, NULL}};
 	const cJSON *v, *auth = get(gw, "auth"), *mode;
+	int nonloopback = 0;
 
 	if (!cJSON_IsObject(gw))
 		return;
@@ -278,9 +279,10 @@ static void imp_gateway(struct imp *im, const cJSON *gw)
 		if (strcmp(b, "loopback") == 0 || strcmp(b, "127.0.0.1") == 0 || strcmp(b, "localhost") == 0)
 			imp_kv(im, "gateway.bind", "bind", "loopback");
 		else if (strcmp(b, "lan") == 0 || strcmp(b, "0.0.0.0") == 0)
-			imp_kv(im, "gateway.bind", "bind", "lan");
+			nonloopback = imp_kv(im, "gateway.bind", "bind", "lan") == 0;
 		else if (strcmp(b, "custom") == 0 && cJSON_IsString(host))
-			imp_kv(im, "gateway.customBindHost", "bind", host->valuestring);
+			nonloopback = imp_kv(im, "gateway.customBindHost", "bind", host->valuestring) == 0 &&
+				      strcmp(host->valuestring, "127.0.0.1") != 0;
 		else if (strcmp(b, "auto") == 0) {
 			imp_kv(im, "gateway.bind", "bind", "loopback");
 			imp_note(im, "gateway.bind \"auto\" became loopback; use lan to listen on every interface");
@@ -290,7 +292,10 @@ static void imp_gateway(struct imp *im, const cJSON *gw)
 		imp_drop(im, "gateway.bind", "expected a string");
 	}
 	if ((mode = get(auth, "mode")) && cJSON_IsString(mode)) {
-		if (strcmp(mode->valuestring, "token") == 0 || strcmp(mode->valuestring, "none") == 0) {
+		if (strcmp(mode->valuestring, "none") == 0 && nonloopback) {
+			imp_kv(im, "gateway.auth.mode", "auth", "token");
+			imp_note(im, "gateway.auth.mode \"none\" became token: chela requires auth on a non-loopback bind");
+		} else if (strcmp(mode->valuestring, "token") == 0 || strcmp(mode->valuestring, "none") == 0) {
 			imp_kv(im, "gateway.auth.mode", "auth", mode->valuestring);
 		} else if (strcmp(mode->valuestring, "password") == 0) {
 			imp_kv(im, "gateway.auth.mode", "auth", "token");

@@ -218,7 +218,7 @@ static void imp_docker(struct imp *im, const cJSON *d, const char *path, const c
 		char kind;
 	} map[] = {
 		{"image", "image", 's'}, {"containerPrefix", "container_prefix", 's'}, {"workdir", "workdir", 's'},
-		{"readOnlyRoot", "read_only_root", 'b'}, {"tmpfs", "tmpfs", 'l'}, {"user", "user", 's'},
+		{"readOnlyRoot", "read_only_root", 'b'}, {"user", "user", 's'},
 		{"capDrop", "cap_drop", 'l'}, {"capAdd", "cap_add", 'l'}, {"runtime", "runtime", 's'},
 		{"pidsLimit", "pids_limit", 's'}, {"memory", "memory", 's'}, {"memorySwap", "memory_swap", 's'},
 		{"cpus", "cpus", 's'}, {"dns", "dns", 'l'}, {"extraHosts", "extra_hosts", 'l'},
@@ -270,6 +270,31 @@ static void imp_docker(struct imp *im, const cJSON *d, const char *path, const c
 		} else {
 			imp_scalar(im, v, p, "setup_command");
 		}
+	}
+	if (cJSON_IsArray(v = get(d, "tmpfs"))) {
+		/* "/tmp:rw,noexec,size=64m": chela's list is comma-separated, so keep the mount and say so. */
+		cJSON *flat = cJSON_CreateArray();
+
+		imp_path(p, sizeof p, path, "tmpfs");
+		cJSON_ArrayForEach(it, v) {
+			const char *colon = cJSON_IsString(it) ? strchr(it->valuestring, ':') : NULL;
+
+			if (colon != NULL && strchr(colon, ',') != NULL) {
+				char mnt[IMP_PATH_MAX];
+
+				snprintf(mnt, sizeof mnt, "%.*s", (int)(colon - it->valuestring), it->valuestring);
+				cJSON_AddItemToArray(flat, cJSON_CreateString(mnt));
+				imp_note(im, "%s: \"%s\" kept as %s; its mount options were dropped (chela mounts "
+					     "tmpfs with its own safe options)", p, it->valuestring, mnt);
+			} else {
+				cJSON_AddItemToArray(flat, cJSON_Duplicate(it, 1));
+			}
+		}
+		imp_list(im, flat, p, "tmpfs");
+		cJSON_Delete(flat);
+	} else if (v != NULL) {
+		imp_path(p, sizeof p, path, "tmpfs");
+		imp_list(im, v, p, "tmpfs");
 	}
 	if ((v = get(d, "ulimits"))) {
 		imp_path(p, sizeof p, path, "ulimits");
