@@ -209,6 +209,8 @@ int config_key_looks_secret(const char *name);
 /* `chela config check` output: the effective config as INI, or as JSON (secrets redacted). */
 void config_print_ini(const struct config *cfg, FILE *f);
 void config_print_json(const struct config *cfg, FILE *f);
+/* The same as a cJSON tree the caller owns (cJSON_Delete). */
+struct cJSON *config_to_json(const struct config *cfg);
 
 /* Name of an enum value as written in the INI file. */
 const char *config_sandbox_mode_name(enum sandbox_mode m);

@@ -14,7 +14,7 @@
 #define CONFIG_MAX_AGENTS          64
 #define CONFIG_MAX_LIST_ITEMS      256           /* items in one list value (all repeats together) */
 #define CONFIG_MAX_VALUE_BYTES     4096          /* one value after ${VAR} expansion */
-#define CONFIG_AGENT_ID_MAX        48
+#define CONFIG_AGENT_ID_MAX        24            /* [agent.<id>.sandbox.docker.env] fits inih's 49-char section names */
 
 /* --- gateway defaults --- */
 #define GATEWAY_DEFAULT_PORT       18789
