@@ -526,7 +526,7 @@ static int valid_agent_id(const char *id)
 {
 	size_t i;
 
-	if (id[0] == '\0' || strlen(id) > IMP_AGENT_ID_MAX)
+	if (id[0] == '\0' || strlen(id) > IMP_AGENT_ID_MAX || id[0] == '-' || id[0] == '_')
 		return 0;
 	for (i = 0; id[i]; i++)
 		if (!islower((unsigned char)id[i]) && !isdigit((unsigned char)id[i]) && id[i] != '-' && id[i] != '_')

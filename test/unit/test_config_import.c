@@ -8,11 +8,13 @@
  */
 #include "harness.h"
 
+#include "config/config.h"
 #include "config/config_import.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GOLDEN_DIR "test/golden/config_import"
 
@@ -47,6 +49,42 @@ static int import_text(const char *in, char **ini, char **report, char *err, siz
 
 	fclose(fi);
 	fclose(fr);
+	return rc;
+}
+
+/*
+ * The generated INI must load with chela's own loader (what `chela config check` runs). Every
+ * ${NAME} it references is set to a dummy value first, as a user's .env would.
+ */
+static int check_ini(const char *name, const char *ini, char *why, size_t whylen)
+{
+	struct config *cfg = NULL;
+	struct config_errors errs = {0};
+	const char *p = ini;
+	char state[] = "/tmp/chela-import-test-XXXXXX";
+	int rc;
+
+	while ((p = strstr(p, "${")) != NULL) {
+		const char *end = strchr(p, '}');
+		char var[128];
+
+		if (end == NULL || (size_t)(end - p - 2) >= sizeof var)
+			break;
+		snprintf(var, sizeof var, "%.*s", (int)(end - p - 2), p + 2);
+		setenv(var, "dummy-value-for-config-check", 1);
+		p = end;
+	}
+	if (mkdtemp(state) == NULL) {
+		snprintf(why, whylen, "mkdtemp failed");
+		return -1;
+	}
+	rc = config_load_buffer(name, ini, strlen(ini), state, &cfg, &errs);
+	if (rc < 0)
+		snprintf(why, whylen, "%s: chela config check refuses the import: %s", name,
+			 errs.n > 0 ? errs.items[0].message : "(no message)");
+	config_free(cfg);
+	config_errors_free(&errs);
+	rmdir(state);
 	return rc;
 }
 
@@ -98,6 +136,8 @@ static int golden_case(const char *name, char *why, size_t whylen)
 			goto done;
 		}
 	}
+	if (check_ini(name, ini, why, whylen) < 0)
+		goto done;
 	rc = 0;
 done:
 	free(in);
@@ -193,6 +233,16 @@ TEST(not_an_object_is_an_error)
 	free(rep);
 }
 
+/* The loader check above is not vacuous: a bad INI is refused with file:line. */
+TEST(check_ini_refuses_bad_ini)
+{
+	char why[512] = "";
+
+	CHECK(check_ini("bad.ini", "[gateway]\nport = many\n", why, sizeof why) < 0);
+	CHECK_CONTAINS(why, "bad.ini:2");
+	CHECK(check_ini("good.ini", "[gateway]\nport = 18789\n", why, sizeof why) == 0);
+}
+
 TEST(null_streams_are_allowed)
 {
 	char err[256];
@@ -208,6 +258,7 @@ int main(void)
 	RUN(allow_of_unknown_tools_denies_all);
 	RUN(ini_unsafe_values_reported);
 	RUN(not_an_object_is_an_error);
+	RUN(check_ini_refuses_bad_ini);
 	RUN(null_streams_are_allowed);
 	return harness_done();
 }
