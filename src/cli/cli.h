@@ -50,6 +50,7 @@ int cmd_agent(int argc, char **argv);
 int cmd_tool(int argc, char **argv);
 int cmd_sandbox(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_config_import(int argc, char **argv); /* cmd_config_import.c, called by cmd_config */
 int cmd_doctor(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_version(int argc, char **argv);

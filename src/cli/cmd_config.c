@@ -92,7 +92,7 @@ int cmd_config(int argc, char **argv)
 	if (strcmp(argv[0], "check") == 0)
 		return config_check(argc - 1, argv + 1);
 	if (strcmp(argv[0], "import") == 0)
-		return cli_not_built("config import", "the packaging issue");
+		return cmd_config_import(argc - 1, argv + 1);
 	fprintf(stderr, "chela config: unknown subcommand '%s'\n%s", argv[0], usage);
 	return CHELA_EXIT_USAGE;
 }
