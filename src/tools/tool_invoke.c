@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "docker/docker.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/sandbox_manager.h"
 #include "util/err.h"
 #include "util/fs.h"
 #include "util/mem.h"
@@ -54,46 +55,39 @@ static struct tool_backend *open_host(const struct tools_call *c, const char *se
 }
 
 /*
- * The backend inside the session's container. The container must be running: creating it is
- * the sandbox manager's job (it names it the same way, from the scope key).
+ * The backend inside the session's container. The sandbox manager makes sure the container
+ * runs first: created lazily on the first call (one creator per container, under its lock),
+ * restarted when stopped, recreated when its config changed — exactly what an agent turn does.
  */
 static struct tool_backend *open_sandbox(const struct tools_call *c, const char *session, struct docker *d,
 					 char *err, size_t errlen)
 {
 	const struct config_sandbox *sb = &c->agent->sandbox;
-	struct sandbox_spec spec;
-	struct docker_container info;
+	struct sandbox_mgr mgr;
+	struct sandbox_handle h;
 	struct tool_sandbox_opts o;
 	struct tool_backend *be = NULL;
-	char scope[SESSION_KEY_MAX + 16], slug[SANDBOX_SLUG_MAX + 1], procdir[128];
+	char slug[SANDBOX_SLUG_MAX + 1], procdir[128];
 	char **env = NULL;
-	int rc;
 
-	memset(&spec, 0, sizeof spec);
-	memset(&info, 0, sizeof info);
-	if (sandbox_scope_key(sb->scope, c->agent->id, session, scope, sizeof scope) < 0) {
-		err_set(err, errlen, "session key '%s' is too long", session);
-		return NULL;
-	}
-	if (sandbox_spec_build(c->agent, scope, c->cfg ? c->cfg->state_dir : NULL, &spec, err, errlen) < 0)
-		return NULL;
+	memset(&h, 0, sizeof h);
 	if (docker_open(d, NULL, err, errlen) < 0)
+		return NULL;
+	if (sandbox_mgr_init(&mgr, c->cfg, d, err, errlen) < 0)
+		return NULL;
+	if (sandbox_ensure(&mgr, c->agent, session, &h, err, errlen) < 0)
 		goto done;
-	rc = docker_container_inspect(d, spec.name, &info, err, errlen);
-	if (rc == DOCKER_NOT_FOUND || (rc == 0 && !info.running)) {
-		err_set(err, errlen, "sandbox container %s for session %s is %s; it is created on the session's first "
-				     "agent turn (or by the sandbox manager)", spec.name, session,
-			rc == 0 ? "not running" : "not created yet");
+	if (!h.decision.sandboxed) {
+		/* policy and the manager read the same decision; this is a bug, not a user error */
+		err_set(err, errlen, "session %s is not sandboxed after all (internal disagreement)", session);
 		goto done;
 	}
-	if (rc < 0)
-		goto done;
-	env = sandbox_exec_env(&spec, NULL);
+	env = sandbox_exec_env(&h.spec, NULL);
 	sandbox_slug(session, SANDBOX_SLUG_PREFIX_MAX, slug);
 	snprintf(procdir, sizeof procdir, "%s/%s", SANDBOX_PROCDIR, slug);
 	memset(&o, 0, sizeof o);
 	o.docker = d;
-	o.container = info.id;
+	o.container = h.id;
 	o.workdir = sb->docker.workdir && sb->docker.workdir[0] ? sb->docker.workdir : SANDBOX_WORKSPACE_TARGET;
 	o.user = sb->docker.user;
 	o.env = (const char *const *)env;
@@ -101,8 +95,8 @@ static struct tool_backend *open_sandbox(const struct tools_call *c, const char 
 	be = tool_sandbox_open(&o, err, errlen);
 done:
 	sandbox_env_free(env);
-	docker_container_free(&info);
-	sandbox_spec_free(&spec);
+	sandbox_handle_free(&h);
+	sandbox_mgr_free(&mgr);
 	return be;
 }
 
