@@ -180,7 +180,7 @@ build_fuzzers() {
 DEPS_BUILD="musl-tools:musl-gcc dpkg-dev:dpkg-source"
 DEPS_TEST="clang:clang libclang-rt-14-dev docker.io:dockerd busybox-static runsc:runsc iproute2:ip procps:ps \
 file:file binutils:readelf python3:python3 openssl:openssl curl:curl wrk:wrk hyperfine:hyperfine \
-chromium:chromium nodejs:node npm:npm debootstrap:debootstrap"
+chromium:chromium nodejs:node npm:npm debootstrap:debootstrap docker-compose:docker-compose"
 
 ensure_deps() {
 	missing=""

@@ -182,6 +182,7 @@ struct config_errors {
  *   path: the file; NULL means "$CHELA_CONFIG, else <state>/chela.ini", where absence is fine.
  *         An explicit path that does not exist is an error.
  *   state_dir: NULL means "$CHELA_STATE_DIR, else ~/.chela".
+ *   The main agent's workspace defaults to $CHELA_WORKSPACE (when absolute), else <state>/workspace.
  * Returns 0 and *out, or -1 with errs filled (caller frees with config_errors_free()).
  */
 int config_load(const char *path, const char *state_dir, struct config **out, struct config_errors *errs);

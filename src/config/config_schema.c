@@ -66,7 +66,7 @@ const struct cfg_field cfg_fields[] = {
 	T("tools.elevated", "allow_from", CT_LIST, elevated_allow_from, NOSET, 0, 0, NULL, NULL, 0, NULL),
 
 	/* [agents.defaults] / [agent.<id>] */
-	A("", "workspace", CT_PATH, workspace, NOSET, 0, 0, NULL, "@state@/workspace", 0, "abspath"),
+	A("", "workspace", CT_PATH, workspace, NOSET, 0, 0, NULL, "@workspace@", 0, "abspath"),
 
 	/* [model] (= [agents.defaults.model]) / [agent.<id>.model] */
 	A("model", "provider", CT_ENUM, model.provider, NOSET, 0, 0, provider_names, "anthropic", 0, NULL),

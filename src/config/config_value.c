@@ -248,8 +248,20 @@ static void envmap_set(struct config_envmap *m, const char *key, const char *val
 	m->n++;
 }
 
+/*
+ * Defaults that depend on where chela runs: "@state@/x" is below the state dir, and
+ * "@workspace@" is $CHELA_WORKSPACE when set to an absolute path (the image sets /workspace,
+ * its own volume), else <state>/workspace.
+ */
 static char *expand_state(const char *def, const char *state_dir)
 {
+	if (strcmp(def, "@workspace@") == 0) {
+		const char *w = getenv("CHELA_WORKSPACE");
+
+		if (w && w[0] == '/')
+			return xstrdup(w);
+		return fs_path_join(state_dir, "workspace");
+	}
 	if (!str_starts_with(def, "@state@"))
 		return xstrdup(def);
 	return fs_path_join(state_dir, def + strlen("@state@"));

@@ -92,12 +92,21 @@ struct sandbox_tmpfs {
 	char *options; /* always carries size= */
 };
 
+#define SANDBOX_USER_MAX 64
+
 struct sandbox_spec {
 	const struct config_docker *docker; /* borrowed from the agent */
 	char *agent_id;
 	char *scope_key;
 	char slug[SANDBOX_SLUG_MAX + 1];
 	char name[SANDBOX_NAME_MAX + 1];
+	/*
+	 * Who runs in the container: [docker] user when set; else, when chela itself is not root,
+	 * its own uid:gid — the workspace it mounts is owned by that uid, and with cap-drop ALL even
+	 * the container's root could not write there (no CAP_DAC_OVERRIDE); else "" (the image's user).
+	 */
+	char user[SANDBOX_USER_MAX + 1];
+	const char *user_origin; /* "config", "gateway-uid" or "image" — for explain */
 	enum workspace_access access;
 	char *agent_workspace;   /* the agent's workspace on the host */
 	char *sandbox_workspace; /* <workspace_root>/<slug> (none and ro) or NULL (rw) */

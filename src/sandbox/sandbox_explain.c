@@ -111,7 +111,8 @@ static void container_build(cJSON *doc, const struct sandbox_spec *s)
 	cJSON_AddStringToObject(c, "image", d->image);
 	cJSON_AddStringToObject(c, "network", d->network);
 	cJSON_AddStringToObject(c, "runtime", d->runtime && *d->runtime ? d->runtime : "");
-	cJSON_AddStringToObject(c, "user", d->user && *d->user ? d->user : "");
+	cJSON_AddStringToObject(c, "user", s->user);
+	cJSON_AddStringToObject(c, "user_from", s->user_origin ? s->user_origin : "image");
 	cJSON_AddStringToObject(c, "workdir", d->workdir);
 	cJSON_AddBoolToObject(c, "read_only_root", d->read_only_root);
 	arr = cJSON_AddArrayToObject(c, "cap_drop");

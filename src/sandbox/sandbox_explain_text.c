@@ -53,7 +53,11 @@ static void print_container(const cJSON *c, FILE *f)
 	fprintf(f, "  image:          %s\n", str(c, "image"));
 	fprintf(f, "  network:        %s\n", str(c, "network"));
 	fprintf(f, "  runtime:        %s\n", *str(c, "runtime") ? str(c, "runtime") : "engine default");
-	fprintf(f, "  user:           %s\n", *str(c, "user") ? str(c, "user") : "image default");
+	if (strcmp(str(c, "user_from"), "gateway-uid") == 0)
+		fprintf(f, "  user:           %s (chela's own uid, so the mounted workspace is writable; set "
+			   "[agents.defaults.sandbox.docker] user to change)\n", str(c, "user"));
+	else
+		fprintf(f, "  user:           %s\n", *str(c, "user") ? str(c, "user") : "image default");
 	fprintf(f, "  root fs:        %s\n", flag(c, "read_only_root") ? "read-only" : "writable");
 	join(cJSON_GetObjectItemCaseSensitive(c, "cap_drop"), "none", line, sizeof line);
 	fprintf(f, "  cap drop:       %s", line);

@@ -132,7 +132,7 @@ static int req_build(struct sandbox_mgr *m, const struct sandbox_spec *s, struct
 		r->env[i] = s->env[i];
 	r->o.env = r->env;
 	r->o.workdir = d->workdir && *d->workdir ? d->workdir : NULL;
-	r->o.user = d->user && *d->user ? d->user : NULL;
+	r->o.user = s->user[0] ? s->user : NULL;
 	snprintf(r->created, sizeof r->created, "%lld", (long long)clock_wall_ms());
 	r->labels[0] = (struct docker_kv){SANDBOX_LABEL, "1"};
 	r->labels[1] = (struct docker_kv){SANDBOX_LABEL_SCOPE, s->scope_key};

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SPEC_CANONICAL_MAX (1024 * 1024)
 #define SPEC_HASH_VERSION  "chela-sandbox-spec v1"
@@ -108,6 +109,27 @@ static int binds_build(struct sandbox_spec *s, const struct config_list *l, cons
 	return 0;
 }
 
+/* see sandbox.h (struct sandbox_spec.user) */
+static int user_choose(const char *configured, struct sandbox_spec *out, char *err, size_t errlen)
+{
+	if (configured && *configured) {
+		if (strlen(configured) > SANDBOX_USER_MAX) {
+			err_set(err, errlen, "sandbox: user '%.40s...' is longer than %d characters", configured,
+				SANDBOX_USER_MAX);
+			return -1;
+		}
+		snprintf(out->user, sizeof out->user, "%s", configured);
+		out->user_origin = "config";
+	} else if (geteuid() != 0) {
+		snprintf(out->user, sizeof out->user, "%u:%u", (unsigned)geteuid(), (unsigned)getegid());
+		out->user_origin = "gateway-uid";
+	} else {
+		out->user[0] = '\0';
+		out->user_origin = "image";
+	}
+	return 0;
+}
+
 int sandbox_spec_build(const struct config_agent *agent, const char *scope_key, const char *state_dir,
 		       struct sandbox_spec *out, char *err, size_t errlen)
 {
@@ -131,6 +153,8 @@ int sandbox_spec_build(const struct config_agent *agent, const char *scope_key, 
 		goto fail;
 	}
 	if ((out->agent_workspace = dir_normalized("workspace", agent->workspace, err, errlen)) == NULL)
+		goto fail;
+	if (user_choose(d->user, out, err, errlen) < 0)
 		goto fail;
 	if (out->access != WORKSPACE_ACCESS_RW) {
 		if ((root = dir_normalized("workspace_root", sb->workspace_root, err, errlen)) == NULL)
@@ -212,7 +236,7 @@ char *sandbox_spec_canonical(const struct sandbox_spec *s)
 	buf_printf(&b, "%s\n", SPEC_HASH_VERSION);
 	canon_put(&b, "image", d->image);
 	canon_put(&b, "workdir", d->workdir);
-	canon_put(&b, "user", d->user);
+	canon_put(&b, "user", s->user);
 	canon_put(&b, "network", d->network);
 	canon_put(&b, "runtime", d->runtime);
 	canon_put(&b, "setup_command", d->setup_command);

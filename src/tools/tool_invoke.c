@@ -89,7 +89,7 @@ static struct tool_backend *open_sandbox(const struct tools_call *c, const char 
 	o.docker = d;
 	o.container = h.id;
 	o.workdir = sb->docker.workdir && sb->docker.workdir[0] ? sb->docker.workdir : SANDBOX_WORKSPACE_TARGET;
-	o.user = sb->docker.user;
+	o.user = h.spec.user;
 	o.env = (const char *const *)env;
 	o.procdir = procdir;
 	be = tool_sandbox_open(&o, err, errlen);

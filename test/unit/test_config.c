@@ -57,6 +57,29 @@ TEST(defaults_without_file)
 	config_free(cfg);
 }
 
+/* The image sets CHELA_WORKSPACE=/workspace (its own volume); a config value still wins. */
+TEST(workspace_default_from_environment)
+{
+	struct config_errors errs;
+	struct config *cfg;
+
+	setenv("CHELA_WORKSPACE", "/workspace", 1);
+	cfg = load("", &errs);
+	CHECK(cfg != NULL);
+	CHECK_STR(config_agent_find(cfg, "main")->workspace, "/workspace");
+	config_free(cfg);
+	cfg = load("[agents.defaults]\nworkspace = /elsewhere\n", &errs);
+	CHECK(cfg != NULL);
+	CHECK_STR(config_agent_find(cfg, "main")->workspace, "/elsewhere");
+	config_free(cfg);
+	setenv("CHELA_WORKSPACE", "relative/path", 1);
+	cfg = load("", &errs);
+	CHECK(cfg != NULL);
+	CHECK_STR(config_agent_find(cfg, "main")->workspace, "/state/workspace");
+	config_free(cfg);
+	unsetenv("CHELA_WORKSPACE");
+}
+
 TEST(types_and_sizes)
 {
 	struct config_errors errs;
@@ -244,6 +267,7 @@ TEST(secret_looking_names)
 int main(void)
 {
 	RUN(defaults_without_file);
+	RUN(workspace_default_from_environment);
 	RUN(types_and_sizes);
 	RUN(env_expansion);
 	RUN(tilde_expansion);
