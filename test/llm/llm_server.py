@@ -4,7 +4,7 @@ Chat Completions API, speaking their documented wire formats (JSON bodies, SSE s
 chunked transfer coding), over HTTP or TLS. Python standard library only.
 
     llm_server.py --provider anthropic|openai --script turns.json --port-file F [--log L]
-                  [--cert C --key K]
+                  [--cert C --key K] [--host ADDR]
 
 Each POST to /v1/messages or /v1/chat/completions consumes the next turn of the script (a JSON
 list). Whether the answer is streamed follows the request's "stream" field, like the real
@@ -241,6 +241,7 @@ def main():
     ap.add_argument("--provider", required=True, choices=["anthropic", "openai"])
     ap.add_argument("--script", required=True)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (containers need a bridge address)")
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log")
     ap.add_argument("--cert")
@@ -248,7 +249,7 @@ def main():
     ARGS = ap.parse_args()
     with open(ARGS.script) as f:
         TURNS = json.load(f)
-    srv = Server(("127.0.0.1", ARGS.port), Handler)
+    srv = Server((ARGS.host, ARGS.port), Handler)
     if ARGS.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(ARGS.cert, ARGS.key)
