@@ -70,5 +70,45 @@ t.check("cat /etc/hostname answered by the host", stdout_of(res.get("h", "")).st
 t.check("ls / is the host's root", "usr" in stdout_of(res.get("l", "")).split(), res.get("l"))
 t.check("main prompt includes MEMORY.md", "Private memory line." in m.requests()[2].get("system", ""), "")
 m.stop(); env.cleanup()
+
+# --- abort (SIGINT) kills a running tool's process tree, on the host and in the container ---
+import signal, time
+for session, marker in (("main", "4711"), ("work", "4712")):
+    sleeper = [{"kind": "tools", "calls": [{"id": "s", "name": "exec",
+                                            "arguments": json.dumps({"command": "sleep %s & sleep %s; echo never" % (marker, marker)})}]},
+               {"kind": "reply", "text": "unused"}]
+    m = Model("openai", sleeper)
+    env = Env(m, extra=extra, timeout_s=120)
+    proc = subprocess.Popen(env.cmd("sleep", "--session", session), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    where, t0 = "", time.time()
+    while time.time() - t0 < 30 and not where:
+        time.sleep(0.1)
+        try:
+            calls = [e for e in env.messages("agent:main:" + session) if e["role"] == "assistant" and e.get("toolCalls")]
+        except (OSError, KeyError, ValueError):
+            calls = []
+        if calls:
+            where = "host" if session == "main" else "container"
+    time.sleep(1.5)  # the command is running now
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    t.check(session + ": SIGINT aborts the turn (exit 130)", proc.returncode == 130, (proc.returncode, err))
+    tools = [e for e in env.messages("agent:main:" + session) if e["role"] == "tool"]
+    t.check(session + ": the tool result says it was aborted", len(tools) == 1 and "aborted" in tools[0]["content"], tools)
+    if session == "main":
+        left = subprocess.run(["pgrep", "-f", "sleep " + marker], capture_output=True, text=True).stdout.split()
+    else:
+        name = tools[0]["where"] if tools else ""
+        top = subprocess.run(["docker", "top", name], capture_output=True, text=True)
+        left = [l for l in top.stdout.splitlines() if "sleep " + marker in l]
+        if top.returncode != 0 or not name.startswith(os.environ["PREFIX"]):
+            left = ["docker top %s failed: %s" % (name, top.stderr)]
+    t.check(session + ": every process of the tool is gone (" + where + ")", left == [], left)
+    t.eq(session + ": the model was not asked again after the abort", 1, len(m.requests()))
+    m.stop(); env.cleanup()
 raise SystemExit(1 if t.failures else 0)
 PY
