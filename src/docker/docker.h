@@ -194,6 +194,7 @@ int docker_archive_get(struct docker *d, const char *id, const char *path, struc
 #define DOCKER_EXEC_DEFAULT_CAP     (256 * 1024) /* bytes kept per stream (half head, half tail) */
 #define DOCKER_EXEC_KILL_GRACE_MS   3000         /* after the group kill, wait this long for EOF */
 #define DOCKER_EXEC_MAX_STDIN       (64 * 1024 * 1024)
+#define DOCKER_EXEC_ABORT_POLL_MS   100
 
 struct docker_exec_opts {
 	const char *const *cmd;          /* argv, required */
@@ -205,6 +206,8 @@ struct docker_exec_opts {
 	size_t output_cap;               /* per stream; 0 → DOCKER_EXEC_DEFAULT_CAP */
 	int no_group;                    /* run argv as-is: no setsid wrapper, so a timeout can only
 					    kill the container. Needs no sh/setsid in the image. */
+	const volatile int *abort;       /* polled every DOCKER_EXEC_ABORT_POLL_MS; non-zero ends the
+					    command as a timeout would (group kill), with res->aborted */
 };
 
 /* One captured stream: the first cap/2 and the last cap/2 bytes. When bytes were dropped, data
@@ -218,6 +221,7 @@ struct docker_capture {
 struct docker_exec_result {
 	int exit_code;                   /* -1 when unknown (timed out and killed, engine gone) */
 	int timed_out;
+	int aborted;                     /* o->abort stopped it (timed_out stays 0) */
 	int killed_container;            /* the group kill did not end it: the container was killed */
 	int64_t duration_ms;
 	struct docker_capture out, err;

@@ -274,20 +274,39 @@ int docker_exec_run(struct docker *d, const char *container, const struct docker
 	}
 	for (;;) {
 		struct pollfd p = { .fd = s.fd, .events = POLLIN | (stdin_open ? POLLOUT : 0) };
-		int n = poll(&p, 1, unix_sock_poll_timeout(deadline));
+		int wait = unix_sock_poll_timeout(deadline), n, expired = 0;
+
+		/* An abort ends the command the way the deadline does; until then wake up to look. The
+		 * group id arrives first thing: give it a moment, so an early abort kills the group
+		 * rather than the whole container. */
+		if (phase == PHASE_RUN && o->abort && *o->abort &&
+		    (x.pgid > 0 || clock_mono_ms() - t0 > DOCKER_EXEC_KILL_GRACE_MS)) {
+			res->aborted = 1;
+			expired = 1;
+		} else if (phase == PHASE_RUN && o->abort && (wait < 0 || wait > DOCKER_EXEC_ABORT_POLL_MS)) {
+			wait = DOCKER_EXEC_ABORT_POLL_MS;
+		}
+		n = expired ? 0 : poll(&p, 1, wait);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			err_set(err, errlen, "docker: exec: poll: %s", strerror(errno));
 			goto out;
 		}
-		if (n == 0) { /* a deadline passed */
+		if (n == 0) { /* a deadline passed, or the abort flag was raised */
+			if (!expired && (deadline == 0 || clock_mono_ms() < deadline))
+				continue; /* only the abort poll's tick */
 			if (phase == PHASE_RUN) {
-				res->timed_out = 1;
+				res->timed_out = !res->aborted;
 				if (x.pgid > 0 && exec_kill_group(d, container, o->user, x.pgid, kerr, sizeof kerr) == 0) {
 					phase = PHASE_GROUP_KILLED;
-					snprintf(res->note, sizeof res->note, "timed out after %d s; process group %ld killed",
-						 (o->timeout_ms + 999) / 1000, x.pgid);
+					if (res->aborted)
+						snprintf(res->note, sizeof res->note, "aborted; process group %ld killed",
+							 x.pgid);
+					else
+						snprintf(res->note, sizeof res->note,
+							 "timed out after %d s; process group %ld killed",
+							 (o->timeout_ms + 999) / 1000, x.pgid);
 					deadline = clock_mono_ms() + DOCKER_EXEC_KILL_GRACE_MS;
 					continue;
 				}
@@ -296,7 +315,7 @@ int docker_exec_run(struct docker *d, const char *container, const struct docker
 				/* the last resort: the group could not be killed or something escaped it */
 				phase = PHASE_CONTAINER_KILLED;
 				res->killed_container = 1;
-				res->timed_out = 1;
+				res->timed_out = !res->aborted;
 				snprintf(res->note, sizeof res->note, "timed out after %d s; container killed",
 					 (o->timeout_ms + 999) / 1000);
 				if (docker_container_kill(d, container, "KILL", kerr, sizeof kerr) < 0) {

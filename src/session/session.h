@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/limits.h" /* SESSION_KEY_MAX: a canonical key is at most that many characters */
 
 struct cJSON;
 struct config;
@@ -43,7 +44,7 @@ struct config;
 #define SESSION_TRANSCRIPT_MAX  (64 * 1024 * 1024) /* bytes of one transcript loaded */
 #define SESSION_LINE_MAX        (8 * 1024 * 1024)  /* one JSONL line */
 #define SESSION_INDEX_MAX       (8 * 1024 * 1024)  /* sessions.json */
-#define SESSION_MAX_SESSIONS    10000              /* sessions listed per agent */
+#define SESSION_MAX_SESSIONS    10000              /* sessions listed per call */
 #define SESSION_TITLE_MAX       80                 /* characters of the first user message kept as title */
 
 struct session_store;
@@ -58,18 +59,31 @@ int session_key_normalize(const struct config *cfg, const char *agent_id, const 
 int session_key_openai(const char *agent_id, const char *user, char *out, size_t outlen);
 /* The agent id a canonical key names ("agent:<id>:..."), copied into out; -1 when not canonical. */
 int session_key_agent(const char *key, char *out, size_t outlen);
+/* The key of a DM from peer on channel ("telegram", "123") under [session] dm_scope: the main
+ * key (main), "agent:<id>:direct:<peer>" (per-peer), "agent:<id>:<channel>:direct:<peer>". */
+int session_key_dm(const struct config *cfg, const char *agent_id, const char *channel, const char *peer, char *out,
+		   size_t outlen);
+/* "agent:<id>:<channel>:group:<gid>" (always its own, non-main session). */
+int session_key_group(const char *agent_id, const char *channel, const char *gid, char *out, size_t outlen);
+/* Is the canonical key agent_id's main session ([session] main_key)? */
+int session_key_is_main(const struct config *cfg, const char *agent_id, const char *key);
+/* May this agent id name a directory (letters, digits, '_', '-', '.'; not starting with '.' or '-')? */
+int session_agent_id_valid(const char *id);
 
-/* Serialise turns on one key. */
+/* Serialise turns on one key (agent_id NULL = "main"). Not reentrant: a thread holding a key
+ * must not lock it again. Only serialises within this process. */
 void session_lock(struct session_store *st, const char *agent_id, const char *key);
 void session_unlock(struct session_store *st, const char *agent_id, const char *key);
 
 /* The current transcript's entries, oldest first, as a cJSON array (caller deletes). A session
  * that does not exist yet gives an empty array. warning (may be NULL) gets a note about skipped
- * lines, "" when none. */
+ * lines, "" when none. The "session" header line is not returned: every element is a
+ * {"type":"message",...} entry (or a future entry type; readers skip types they do not know). */
 struct cJSON *session_load(struct session_store *st, const char *agent_id, const char *key, char *warning,
 			   size_t warnlen, char *err, size_t errlen);
 
-/* Append one entry (borrowed) to the current transcript, creating the session on first use. */
+/* Append one entry (borrowed) to the current transcript, creating the session on first use.
+ * A torn tail left by a crashed writer is cut off first (so the new line stands alone). */
 int session_append(struct session_store *st, const char *agent_id, const char *key, const struct cJSON *entry,
 		   int durable, char *err, size_t errlen);
 
@@ -80,5 +94,9 @@ int session_reset(struct session_store *st, const char *agent_id, const char *ke
  * agents of cfg. Caller deletes. */
 struct cJSON *session_list(struct session_store *st, const struct config *cfg, const char *agent_id, char *err,
 			   size_t errlen);
+
+/* The loader, pure (no I/O; for tests and fuzzing): JSONL text → entries as session_load()
+ * returns them, with warning about skipped lines ("" when none). Never NULL. */
+struct cJSON *session_transcript_parse(const char *buf, size_t len, char *warning, size_t warnlen);
 
 #endif

@@ -144,9 +144,13 @@ static int host_exec(struct tool_backend *be, const struct tool_exec_req *req, s
 		int n = 0, wait_ms;
 
 		now = clock_mono_ms();
+		if (!reaped && be->abort && *be->abort) {
+			res->aborted = 1;
+			deadline = now; /* end it exactly as a timeout does */
+		}
 		if (!reaped && now >= deadline) {
 			kill(-pid, SIGKILL); /* the whole process group, not just the shell */
-			res->timed_out = 1;
+			res->timed_out = !res->aborted;
 			waitpid(pid, &status, 0);
 			reaped = 1;
 			drain_until = clock_mono_ms() + TOOLS_EXEC_DRAIN_MS;

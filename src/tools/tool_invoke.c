@@ -60,7 +60,7 @@ static struct tool_backend *open_host(const struct tools_call *c, const char *se
  * restarted when stopped, recreated when its config changed — exactly what an agent turn does.
  */
 static struct tool_backend *open_sandbox(const struct tools_call *c, const char *session, struct docker *d,
-					 char *err, size_t errlen)
+					 char *name, size_t namelen, char *err, size_t errlen)
 {
 	const struct config_sandbox *sb = &c->agent->sandbox;
 	struct sandbox_mgr mgr;
@@ -82,6 +82,7 @@ static struct tool_backend *open_sandbox(const struct tools_call *c, const char 
 		err_set(err, errlen, "session %s is not sandboxed after all (internal disagreement)", session);
 		goto done;
 	}
+	snprintf(name, namelen, "%s", h.spec.name);
 	env = sandbox_exec_env(&h.spec, NULL);
 	sandbox_slug(session, SANDBOX_SLUG_PREFIX_MAX, slug);
 	snprintf(procdir, sizeof procdir, "%s/%s", SANDBOX_PROCDIR, slug);
@@ -100,11 +101,51 @@ done:
 	return be;
 }
 
+/* The full key and the policy decision for c, shared by tools_invoke() and tools_where(). The
+ * bare default is the configured main key, as everywhere else (policy_session_sandboxed). */
+static int decide(const struct tools_call *c, char *session, size_t sessionlen, struct policy_decision *d)
+{
+	const char *main_key = c->cfg && c->cfg->session.main_key && c->cfg->session.main_key[0]
+				       ? c->cfg->session.main_key : "main";
+	struct policy_session ps;
+
+	if (sandbox_session_key_normalize(c->agent->id, c->session_key && c->session_key[0] ? c->session_key : main_key,
+					  session, sessionlen) < 0)
+		return -1;
+	policy_session_init(&ps, c->cfg, c->agent, session, c->sender);
+	policy_decide(&ps, (enum policy_tool)policy_tool_find(c->tool), d);
+	return 0;
+}
+
+/* see tool_invoke.h */
+int tools_where(const struct tools_call *c, char *out, size_t outlen)
+{
+	char session[SESSION_KEY_MAX + 64], scope[SESSION_KEY_MAX + 64];
+	const struct config_docker *dk;
+	struct policy_decision d;
+
+	if (outlen)
+		out[0] = '\0';
+	if (!c->agent || policy_tool_find(c->tool ? c->tool : "") < 0 || decide(c, session, sizeof session, &d) < 0 ||
+	    !d.allowed)
+		return -1;
+	if (d.where != POLICY_WHERE_SANDBOX) {
+		snprintf(out, outlen, "host");
+		return 0;
+	}
+	dk = &c->agent->sandbox.docker;
+	if (sandbox_scope_key(c->agent->sandbox.scope, c->agent->id, session, scope, sizeof scope) < 0 ||
+	    sandbox_container_name(dk->container_prefix ? dk->container_prefix : SANDBOX_DEFAULT_PREFIX, scope, out,
+				   outlen, NULL, 0) < 0) {
+		snprintf(out, outlen, "sandbox");
+	}
+	return 0;
+}
+
 /* see tool_invoke.h */
 char *tools_invoke(const struct tools_call *c, int *status)
 {
-	char session[SESSION_KEY_MAX + 64], err[ERR_LEN];
-	struct policy_session ps;
+	char session[SESSION_KEY_MAX + 64], err[ERR_LEN], where[SANDBOX_NAME_MAX + 1] = "host";
 	struct policy_decision d;
 	struct tool_backend *be = NULL;
 	struct docker docker;
@@ -112,6 +153,8 @@ char *tools_invoke(const struct tools_call *c, int *status)
 	int t = policy_tool_find(c->tool);
 
 	*status = TOOLS_FAILED;
+	if (c->where && c->wherelen)
+		c->where[0] = '\0';
 	if (!c->agent)
 		return tools_error_json("no such agent");
 	if (t < 0) {
@@ -120,17 +163,14 @@ char *tools_invoke(const struct tools_call *c, int *status)
 			 c->tool ? c->tool : "");
 		return tools_error_json(err);
 	}
-	if (sandbox_session_key_normalize(c->agent->id, c->session_key && c->session_key[0] ? c->session_key : "main",
-					  session, sizeof session) < 0)
+	if (decide(c, session, sizeof session, &d) < 0)
 		return tools_error_json("the session key is too long");
-	policy_session_init(&ps, c->cfg, c->agent, session, c->sender);
-	policy_decide(&ps, (enum policy_tool)t, &d);
 	if (!d.allowed) {
 		*status = TOOLS_DENIED;
 		return denied_json(c, &d, session);
 	}
 	if (d.where == POLICY_WHERE_SANDBOX)
-		be = open_sandbox(c, session, &docker, err, sizeof err);
+		be = open_sandbox(c, session, &docker, where, sizeof where, err, sizeof err);
 	else
 		be = open_host(c, session, err, sizeof err);
 	if (!be) {
@@ -139,6 +179,9 @@ char *tools_invoke(const struct tools_call *c, int *status)
 		snprintf(msg, sizeof msg, "%s: %s", c->tool, err);
 		return tools_error_json(msg);
 	}
+	if (c->where && c->wherelen)
+		snprintf(c->where, c->wherelen, "%s", where);
+	be->abort = c->abort;
 	res = tools_run(be, c->tool, c->args ? c->args : "{}", c->args ? c->argslen : 2);
 	tool_backend_close(be);
 	if (res && strncmp(res, "{\"ok\":true", 10) == 0)

@@ -5,7 +5,10 @@
  * Contract: tools_invoke() always returns a malloc'd JSON object (the caller frees it) and sets
  * *status. A denied tool gives {"ok":false,"denied":true,"tool","layer","key","error"} where
  * error names the layer and the config key (with file:line) that denied it. Borrowed inputs
- * are only read during the call.
+ * are only read during the call. When c->where is given it receives where the tool ran:
+ * "host" or the sandbox container's name ("" when it did not run: unknown, denied). While a
+ * command runs, *c->abort (when given) is polled; once non-zero the command's whole process
+ * tree is killed (on the host or in the container) and the result says "aborted".
  */
 #ifndef CHELA_TOOLS_TOOL_INVOKE_H
 #define CHELA_TOOLS_TOOL_INVOKE_H
@@ -30,8 +33,18 @@ struct tools_call {
 	const char *tool;
 	const char *args;        /* JSON object text */
 	size_t argslen;
+	const volatile int *abort; /* NULL = never */
+	char *where;             /* optional out: "host" or the container name */
+	size_t wherelen;
 };
 
 char *tools_invoke(const struct tools_call *c, int *status);
+
+/*
+ * Where this call would run, decided as tools_invoke() decides it but without touching Docker:
+ * "host" or the container name the sandbox manager uses (sandbox_container_name() over the
+ * scope key). Returns 0, or -1 with out = "" when the tool is unknown or denied.
+ */
+int tools_where(const struct tools_call *c, char *out, size_t outlen);
 
 #endif

@@ -179,14 +179,17 @@ cJSON *tool_exec_run(struct tool_backend *be, const struct tool_args *a, char *e
 		return NULL;
 	}
 	r = cJSON_CreateObject();
-	cJSON_AddBoolToObject(r, "ok", !res.timed_out);
+	cJSON_AddBoolToObject(r, "ok", !res.timed_out && !res.aborted);
 	if (res.timed_out) {
 		char msg[160];
 
 		snprintf(msg, sizeof msg, "exec: timed out after %ld s; the whole process tree was killed", timeout_s);
 		cJSON_AddStringToObject(r, "error", msg);
+	} else if (res.aborted) {
+		cJSON_AddStringToObject(r, "error", "exec: aborted; the whole process tree was killed");
+		cJSON_AddBoolToObject(r, "aborted", 1);
 	}
-	if (res.timed_out) /* killed by us: the code the backend saw says nothing about the command */
+	if (res.timed_out || res.aborted) /* killed by us: the code the backend saw says nothing about the command */
 		cJSON_AddNullToObject(r, "exit_code");
 	else
 		cJSON_AddNumberToObject(r, "exit_code", res.exit_code);

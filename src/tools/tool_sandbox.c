@@ -77,6 +77,7 @@ static const char cwd_script[] =
 	"[ -d \"$r\" ] || exit 8\n";
 
 struct sb_priv {
+	const volatile int *abort; /* copied from the backend before each exec */
 	struct docker *docker;
 	char *container, *root, *user, *procdir;
 	char **env;
@@ -111,6 +112,7 @@ static int sb_run(struct sb_priv *s, char *const *argv, const char *workdir, con
 	o.stdin_len = inlen;
 	o.timeout_ms = timeout_ms;
 	o.output_cap = cap;
+	o.abort = s->abort;
 	return docker_exec_run(s->docker, s->container, &o, res, err, errlen);
 }
 
@@ -236,6 +238,7 @@ static int sb_exec(struct tool_backend *be, const struct tool_exec_req *req, str
 
 	memset(out, 0, sizeof *out);
 	out->exit_code = -1;
+	s->abort = be->abort;
 	if (req->cwd && strcmp(req->cwd, ".") != 0) {
 		code = sb_script(s, cwd_script, req->cwd, NULL, NULL, 0, 0, &res, err, errlen);
 		docker_exec_result_free(&res);
@@ -259,6 +262,7 @@ static int sb_exec(struct tool_backend *be, const struct tool_exec_req *req, str
 	free(wd);
 	out->exit_code = res.exit_code;
 	out->timed_out = res.timed_out;
+	out->aborted = res.aborted;
 	out->duration_ms = res.duration_ms;
 	sb_result_clean(&res.out, &out->out);
 	sb_result_clean(&res.err, &out->err);

@@ -67,6 +67,7 @@ struct tool_exec_res {
 	int exit_code;   /* 0..255; 128+N when killed by signal N; -1 unknown */
 	int signal;      /* the signal that ended it, 0 if none */
 	int timed_out;
+	int aborted;     /* the caller's abort flag stopped it (process tree killed) */
 	int64_t duration_ms;
 	struct tool_output out, err;
 };
@@ -85,6 +86,10 @@ struct tool_backend {
 	int (*remove)(struct tool_backend *be, const char *rel, char *err, size_t errlen);
 	void (*close)(struct tool_backend *be);
 	void *priv;
+	/* Set by the caller after opening (may stay NULL): while a command runs, the backend polls
+	 * it and, once it is non-zero, kills the command's whole process tree (an agent turn that
+	 * was aborted must not leave its tools running). */
+	const volatile int *abort;
 };
 
 /*
