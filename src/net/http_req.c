@@ -209,7 +209,10 @@ long http_req_parse(const char *buf, size_t len, struct http_req *req, char *err
 	*next = '\0';
 	if (parse_request_line(line, req, err, errlen) < 0)
 		return -1;
-	for (line = next + 2; *line != '\r'; line = next + 2) {
+	/* The head ends at the first empty line: "\r\n" exactly. A line that merely starts with a
+	 * CR is a lone CR, not the end — stopping there would drop the headers after it (a
+	 * Content-Length a front proxy saw and we did not: request smuggling). */
+	for (line = next + 2; !(line[0] == '\r' && line[1] == '\n'); line = next + 2) {
 		next = strstr(line, "\r\n");
 		*next = '\0';
 		if (strchr(line, '\r'))
