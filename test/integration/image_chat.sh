@@ -24,8 +24,10 @@ done
 
 # The host as the gateway container reaches it: the default bridge's gateway address is one of
 # the host's own addresses, so traffic to it is delivered locally (INPUT), never forwarded.
-host_ip=$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}' 2>/dev/null)
-[ -n "$host_ip" ] || { t_fail "bridge address" "docker network inspect bridge gave nothing"; exit 1; }
+# Engines that leave the gateway out of the bridge's IPAM config still give docker0 that address.
+host_ip=$(docker network inspect bridge -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null)
+[ -n "$host_ip" ] || host_ip=$(ip -4 -o addr show docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
+[ -n "$host_ip" ] || { t_fail "bridge address" "neither the bridge network nor docker0 has an address"; exit 1; }
 
 proj=$(mktemp -d /tmp/chela-chat.XXXXXX)
 name="chelachat$$"
