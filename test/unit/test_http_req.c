@@ -60,6 +60,24 @@ TEST(head_table)
 	}
 }
 
+/* Found by fuzz_http_req: a NUL inside a header hid the line's CRLF from the splitter and the
+ * parser dereferenced NULL — any client could crash the gateway with one request. */
+TEST(head_nul_byte)
+{
+	static const char in[] = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\0\1 chunked\r\n\r\n";
+	static const char in2[] = "GET /a\0b HTTP/1.1\r\nHost: a\r\n\r\n";
+	struct http_req req;
+	char err[ERR_LEN];
+
+	CHECK(http_req_parse(in, sizeof in - 1, &req, err, sizeof err) == -1);
+	CHECK(req.status == 400);
+	CHECK_CONTAINS(err, "NUL");
+	http_req_free(&req);
+	CHECK(http_req_parse(in2, sizeof in2 - 1, &req, err, sizeof err) == -1);
+	CHECK(req.status == 400);
+	http_req_free(&req);
+}
+
 TEST(head_fields)
 {
 	static const char in[] = "POST /tools/invoke?x=1 HTTP/1.1\r\nHost: gw:1\r\nconnection:  Keep-Alive, Upgrade \r\n"
@@ -159,6 +177,7 @@ TEST(chunked_table)
 int main(void)
 {
 	RUN(head_table);
+	RUN(head_nul_byte);
 	RUN(head_fields);
 	RUN(head_limits);
 	RUN(chunked_table);
