@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/limits.h" /* SESSION_KEY_MAX: a canonical key is at most that many characters */
 
 struct cJSON;
 struct config;

@@ -75,7 +75,7 @@ static int cut_torn_tail(int fd, const char *path, char *err, size_t errlen)
 
 static int append_line(const char *path, const char *line, size_t len, int durable, char *err, size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600), rc = -1;
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600), rc = -1; /* read: the torn-tail check */
 
 	if (fd < 0)
 		return err_set(err, errlen, "sessions: %s: %s", path, strerror(errno));
