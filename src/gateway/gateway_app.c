@@ -116,12 +116,12 @@ int app_param_str(const cJSON *params, const char *name, size_t max, const char 
 	return 0;
 }
 
-/* see gateway_app_int.h — the same rule as `chela sandbox explain --session/--agent` */
+/* see gateway_app_int.h — the same rule as `chela agent --session/--agent` */
 int app_resolve(const struct config *cfg, const cJSON *params, const char *key_field, struct app_target *t,
 		struct gateway_result *res)
 {
 	const char *raw = NULL, *agent_id = NULL;
-	char from_key[CONFIG_AGENT_ID_MAX + 8];
+	char from_key[CONFIG_AGENT_ID_MAX + 8], err[ERR_LEN];
 
 	memset(t, 0, sizeof *t);
 	if ((key_field && app_param_str(params, key_field, SESSION_KEY_MAX, &raw, res) < 0) ||
@@ -131,7 +131,7 @@ int app_resolve(const struct config *cfg, const cJSON *params, const char *key_f
 		raw = NULL;
 	if (agent_id && agent_id[0] == '\0')
 		agent_id = NULL;
-	if (raw && sandbox_session_key_agent(raw, from_key, sizeof from_key) == 0) {
+	if (raw && session_key_agent(raw, from_key, sizeof from_key) == 0) {
 		if (agent_id && strcmp(agent_id, from_key) != 0) {
 			gateway_result_error(res, 400, "invalid_request", "session %.200s belongs to agent \"%s\", not \"%s\"",
 					     raw, from_key, agent_id);
@@ -145,8 +145,8 @@ int app_resolve(const struct config *cfg, const cJSON *params, const char *key_f
 				     agent_id, cfg->path ? cfg->path : "the config");
 		return -1;
 	}
-	if (sandbox_session_key_normalize(t->agent->id, raw ? raw : cfg->session.main_key, t->key, sizeof t->key) < 0) {
-		gateway_result_error(res, 400, "invalid_request", "session key longer than %d bytes", SESSION_KEY_MAX);
+	if (session_key_normalize(cfg, t->agent->id, raw, t->key, sizeof t->key, err, sizeof err) < 0) {
+		gateway_result_error(res, 400, "invalid_request", "%s", err);
 		return -1;
 	}
 	return 0;
@@ -243,12 +243,12 @@ void gateway_app_hooks(struct gateway_app *app, struct gateway_hooks *out)
 {
 	memset(out, 0, sizeof *out);
 	out->ctx = app;
-	out->chat_send = NULL; /* PENDING-AGENT gateway_chat_send */
+	out->chat_send = gateway_chat_send;
 	out->chat_history = gateway_chat_history;
-	out->chat_abort = NULL; /* PENDING-AGENT gateway_chat_abort */
+	out->chat_abort = gateway_chat_abort;
 	out->sessions_list = gateway_sessions_list;
 	out->sessions_reset = gateway_sessions_reset;
 	out->sandbox_explain = hook_sandbox_explain;
 	out->tools_invoke = hook_tools_invoke;
-	out->chat_completions = NULL; /* PENDING-AGENT gateway_openai_completions */
+	out->chat_completions = gateway_openai_completions;
 }

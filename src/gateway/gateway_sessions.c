@@ -156,13 +156,18 @@ void gateway_sessions_reset(void *ctx, struct gateway_job *job, const cJSON *par
 	struct app_cfg *ac = app_cfg_get(app);
 	char err[ERR_LEN] = "";
 	struct app_target tg;
+	int rc;
 
 	(void)job;
 	/* OpenClaw names the session `key`; the page sends both. */
 	if (app_resolve(ac->cfg, params, cJSON_GetObjectItemCaseSensitive(params, "key") ? "key" : "sessionKey", &tg,
 			res) < 0)
 		goto done;
-	if (session_reset(app->store, tg.agent->id, tg.key, err, sizeof err) < 0) {
+	/* Under the turn lock: a reset in the middle of a turn would split it across two files. */
+	session_lock(app->store, tg.agent->id, tg.key);
+	rc = session_reset(app->store, tg.agent->id, tg.key, err, sizeof err);
+	session_unlock(app->store, tg.agent->id, tg.key);
+	if (rc < 0) {
 		gateway_result_error(res, 500, "session_error", "%s", err);
 		goto done;
 	}
