@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "gateway/gateway.h"
+#include "gateway/gateway_app.h"
 #include "util/err.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -26,6 +27,7 @@ static const char usage[] =
 struct gateway_cli {
 	long port;        /* -1: from the config */
 	const char *bind; /* NULL: from the config */
+	struct gateway_app *app; /* the hooks' state; takes each reloaded config */
 };
 
 static void apply_flags(const struct gateway_cli *g, struct gateway_settings *s)
@@ -57,7 +59,7 @@ static int reload_config(void *ctx, struct gateway_settings *out, char *err, siz
 	}
 	gateway_settings_from_config(cfg, out);
 	apply_flags(ctx, out);
-	config_free(cfg);
+	gateway_app_reload(((struct gateway_cli *)ctx)->app, cfg);
 	return 0;
 }
 
@@ -88,7 +90,9 @@ int cmd_gateway(int argc, char **argv)
 	struct gateway_cli g = {.port = -1};
 	struct gateway_settings set;
 	struct gateway_options go;
+	struct gateway_hooks hooks;
 	struct config *cfg;
+	char err[ERR_LEN];
 	enum cli_parse_result r = cli_parse(argc, argv, opts, NULL, 0, NULL, usage);
 	int rc;
 
@@ -115,14 +119,23 @@ int cmd_gateway(int argc, char **argv)
 	if (cfg == NULL)
 		return CHELA_EXIT_CONFIG;
 	gateway_settings_from_config(cfg, &set);
-	config_free(cfg);
 	apply_flags(&g, &set);
+	/* One app (session store, running turns) for the whole process; it owns cfg from here. */
+	g.app = gateway_app_open(cfg, err, sizeof err);
+	if (g.app == NULL) {
+		fprintf(stderr, "chela gateway: %s\n", err);
+		gateway_settings_free(&set);
+		return CHELA_EXIT_FAILURE;
+	}
+	gateway_app_hooks(g.app, &hooks);
 	memset(&go, 0, sizeof go);
 	go.settings = &set;
+	go.hooks = &hooks;
 	go.reload = reload_config;
 	go.reload_ctx = &g;
 	go.version = CHELA_VERSION;
 	rc = gateway_run(&go);
+	gateway_app_close(g.app);
 	gateway_settings_free(&set);
 	return rc;
 }

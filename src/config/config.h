@@ -132,6 +132,7 @@ struct config_gateway {
 	enum gateway_auth auth;
 	char *token; /* secret; "" = generated into <state>/gateway.token */
 	int openai_http;
+	int http_tools_exec; /* POST /tools/invoke may run exec-class tools (exec, process) */
 	long channel_health_check_minutes;
 	struct config_list allowed_origins; /* extra browser origins allowed on WebSocket upgrades */
 };

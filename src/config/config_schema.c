@@ -37,6 +37,7 @@ const struct cfg_field cfg_fields[] = {
 	G("gateway", "auth", CT_ENUM, gateway.auth, NOSET, 0, 0, auth_names, "token", 0, NULL),
 	G("gateway", "token", CT_STR, gateway.token, NOSET, 0, 0, NULL, NULL, CF_SECRET, NULL),
 	G("gateway", "openai_http", CT_BOOL, gateway.openai_http, NOSET, 0, 0, NULL, "false", 0, NULL),
+	G("gateway", "http_tools_exec", CT_BOOL, gateway.http_tools_exec, NOSET, 0, 0, NULL, "false", 0, NULL),
 	G("gateway", "channel_health_check_minutes", CT_INT, gateway.channel_health_check_minutes, NOSET, 0, 1440,
 	  NULL, "5", 0, NULL),
 	G("gateway", "allowed_origins", CT_LIST, gateway.allowed_origins, NOSET, 0, 0, NULL, NULL, 0, "origin"),

@@ -42,9 +42,11 @@
 #define GATEWAY_AUTH_FAIL_WINDOW_MS  60000              /* ...within this window... */
 #define GATEWAY_AUTH_LOCKOUT_MS      60000              /* ...lock the client out this long */
 #define GATEWAY_RATE_SLOTS           1024               /* client addresses tracked */
-#define GATEWAY_JOB_WORKERS          4                  /* worker threads, started on first job */
+#define GATEWAY_JOB_WORKERS          16                 /* worker threads, started on demand (turns are long) */
 #define GATEWAY_JOB_QUEUE_MAX        256                /* queued jobs before "busy" */
 #define GATEWAY_READY_PROBE_MS       1000               /* Docker /_ping timeout for /readyz */
+#define GATEWAY_STREAM_PENDING_MAX   (4 * 1024 * 1024)  /* streamed HTTP bytes a job may have in flight */
+#define GATEWAY_STREAM_UNSENT_MAX    (1024 * 1024)      /* ...and a streaming client may leave unread */
 #define GATEWAY_PROTOCOL_VERSION     4
 
 struct gateway_settings {
@@ -91,8 +93,28 @@ void gateway_result_error(struct gateway_result *res, int http_status, const cha
 typedef void (*gateway_method_fn)(void *ctx, struct gateway_job *job, const cJSON *params,
 				  struct gateway_result *res);
 
-/* Has the gateway asked this job to stop (shutdown, chat.abort)? Thread-safe. */
+/* Has the gateway asked this job to stop (shutdown, its client went away, chat.abort)? Thread-safe. */
 int gateway_job_cancelled(const struct gateway_job *job);
+/* Ask a running job to stop (chat.abort from another request). Thread-safe; the job must still
+ * be running (callers keep a registry of running jobs and remove themselves before returning). */
+void gateway_job_cancel(struct gateway_job *job);
+/* The cancel flag itself, for code that polls an int (agent_turn's abort); valid while the job runs. */
+const volatile int *gateway_job_cancel_flag(const struct gateway_job *job);
+/*
+ * WebSocket jobs: answer the request now (chat.send → {runId, status:"started"}) and keep
+ * running; events emitted afterwards follow the answer, and the job's final result is then not
+ * sent. Takes ownership of payload. A second call, or a call from an HTTP job, only frees it.
+ */
+void gateway_job_reply(struct gateway_job *job, cJSON *payload);
+/*
+ * HTTP jobs: stream the reply instead of answering at the end (text/event-stream). start sends
+ * the head (status, content type, chunked transfer coding); write sends one chunk; the chunked
+ * body ends when the hook returns (its result is then ignored). write returns -1 when the job
+ * was cancelled (the client went away) or more than GATEWAY_STREAM_PENDING_MAX bytes are
+ * waiting to be delivered. Thread-safe; start at most once, before any write.
+ */
+int gateway_job_stream_start(struct gateway_job *job, int status, const char *content_type);
+int gateway_job_stream_write(struct gateway_job *job, const char *data, size_t len);
 /*
  * Send an event from a worker: to the client that started the job, or to every connected
  * client when broadcast is set. Takes ownership of payload. Thread-safe; delivered in order.

@@ -99,6 +99,9 @@ void gateway_conn_close(struct gateway_conn *c, const char *why)
 		return;
 	log_event(LOG_DEBUG, "conn.close", "conn=%llu ip=%s reason=%s", (unsigned long long)c->id, c->ip,
 		  log_quote(why));
+	/* Nobody is left to read what its jobs would say: let them stop (agent turns abort). */
+	if (c->jobs > 0)
+		gateway_jobq_cancel_conn(gw, c->id);
 	epoll_ctl(gw->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;

@@ -20,7 +20,7 @@
 /* Generated from src/gateway/assets by build.sh (a stub returning NULL when there are none). */
 const unsigned char *chela_asset_find(const char *name, size_t *len);
 
-#define HTTP_HEAD_BYTES 1024 /* our own status line and headers, extra headers included */
+#define HTTP_HEAD_BYTES 1536 /* our own status line and headers, extra headers included */
 
 static const char health_body[] = "{\"ok\":true,\"status\":\"live\"}";
 
@@ -48,8 +48,8 @@ const char *gateway_http_reason(int status)
 	}
 }
 
-/* The request is answered: forget it and wait for the next one (or close). */
-static void http_request_done(struct gateway_conn *c)
+/* see gateway_int.h */
+void gateway_http_request_done(struct gateway_conn *c)
 {
 	http_req_free(c->req);
 	FREE(c->req);
@@ -65,30 +65,42 @@ static void http_request_done(struct gateway_conn *c)
 	c->deadline_ms = clock_mono_ms() + GATEWAY_IDLE_TIMEOUT_MS;
 }
 
-void gateway_http_respond(struct gateway_conn *c, int status, const char *ctype, const char *body, size_t len,
-			  const char *extra_headers)
+int gateway_http_head(struct gateway_conn *c, int status, const char *ctype, const char *framing,
+		      const char *extra_headers, char *out, size_t outlen)
 {
-	char head[HTTP_HEAD_BYTES];
 	int n;
 
 	if (c->gw->stopping)
 		c->keep_alive = 0;
-	n = snprintf(head, sizeof head,
-		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: %s\r\n"
+	n = snprintf(out, outlen,
+		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n%s\r\nConnection: %s\r\n"
 		     "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n%s\r\n",
-		     status, gateway_http_reason(status), ctype, len, c->keep_alive ? "keep-alive" : "close",
+		     status, gateway_http_reason(status), ctype, framing, c->keep_alive ? "keep-alive" : "close",
 		     extra_headers ? extra_headers : "");
-	if (n < 0 || (size_t)n >= sizeof head)
-		n = snprintf(head, sizeof head, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+	if (n < 0 || (size_t)n >= outlen)
+		return -1;
 	if (c->req)
 		log_event(LOG_DEBUG, "http.request", "conn=%llu ip=%s method=%s path=%s status=%d",
 			  (unsigned long long)c->id, c->ip, c->req->method, log_quote(c->req->path), status);
+	return n;
+}
+
+void gateway_http_respond(struct gateway_conn *c, int status, const char *ctype, const char *body, size_t len,
+			  const char *extra_headers)
+{
+	char head[HTTP_HEAD_BYTES], framing[48];
+	int n;
+
+	snprintf(framing, sizeof framing, "Content-Length: %zu", len);
+	n = gateway_http_head(c, status, ctype, framing, extra_headers, head, sizeof head);
+	if (n < 0)
+		n = snprintf(head, sizeof head, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
 	gateway_conn_queue(c, head, (size_t)n);
 	if (!c->head_only && len)
 		gateway_conn_queue(c, body, len);
 	if (!c->dead)
 		gateway_conn_flush(c);
-	http_request_done(c);
+	gateway_http_request_done(c);
 }
 
 void gateway_http_fail(struct gateway_conn *c, int status, const char *reason)
@@ -262,10 +274,34 @@ static const char *asset_type(const char *name)
 	return "text/plain; charset=utf-8";
 }
 
+/*
+ * The page's security headers. The policy allows exactly what the page uses: its own scripts
+ * and stylesheet (no inline script or style, no eval), the data: favicon, and the WebSocket
+ * back to this gateway. 'self' covers ws:/wss: to the same host in CSP3 browsers; the explicit
+ * ws://HOST wss://HOST is for older ones, and only when Host is a plain host[:port] (it is
+ * client-supplied, so nothing else may reach a header).
+ */
+static void asset_headers(struct gateway_conn *c, char *out, size_t outlen)
+{
+	const char *host = http_req_header(c->req, "Host");
+	char ws[260] = "";
+
+	if (host && host[0] && strlen(host) < 120 &&
+	    strspn(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:[]") == strlen(host))
+		snprintf(ws, sizeof ws, " ws://%s wss://%s", host, host);
+	snprintf(out, outlen,
+		 "Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; "
+		 "img-src 'self' data:; connect-src 'self'%s; manifest-src 'self'; base-uri 'none'; "
+		 "form-action 'none'; frame-ancestors 'none'\r\n"
+		 "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\nCross-Origin-Opener-Policy: same-origin\r\n",
+		 ws);
+}
+
 static void route_asset(struct gateway_conn *c)
 {
 	const char *path = c->req->path, *name = strcmp(path, "/") == 0 ? "index.html" : path + 1;
 	const unsigned char *data = NULL;
+	char extra[768];
 	size_t len = 0;
 
 	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-") == strlen(name) &&
@@ -281,8 +317,8 @@ static void route_asset(struct gateway_conn *c)
 		http_error(c, 404, "not_found", "no such page", NULL);
 		return;
 	}
-	gateway_http_respond(c, 200, asset_type(name), (const char *)data, len,
-			     "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n");
+	asset_headers(c, extra, sizeof extra);
+	gateway_http_respond(c, 200, asset_type(name), (const char *)data, len, extra);
 }
 
 void gateway_http_route(struct gateway_conn *c)

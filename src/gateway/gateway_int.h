@@ -65,6 +65,7 @@ struct gateway_conn {
 	uint64_t ws_seq;          /* last event sequence number sent */
 	char nonce[33];           /* connect.challenge nonce (hex) */
 	int jobs;                 /* jobs in flight for this connection */
+	int streaming;            /* HTTP: a job's chunked reply is being sent */
 	int dead;                 /* the socket failed: close at the top of the loop */
 	int is_ws;                /* upgraded (counted in gw->nws) */
 };
@@ -140,6 +141,10 @@ struct gateway_conn *gateway_conn_find(struct gateway *gw, uint64_t id);
 /* --- gateway_http.c: responses and routes --- */
 void gateway_http_respond(struct gateway_conn *c, int status, const char *ctype, const char *body, size_t len,
 			  const char *extra_headers);
+/* Our status line and headers (framing: "Content-Length: N" or "Transfer-Encoding: chunked")
+ * into out; -1 when they do not fit. */
+int gateway_http_head(struct gateway_conn *c, int status, const char *ctype, const char *framing,
+		      const char *extra_headers, char *out, size_t outlen);
 /* A plain-text error with a one-line reason; closes the connection after it. */
 void gateway_http_fail(struct gateway_conn *c, int status, const char *reason);
 void gateway_http_json(struct gateway_conn *c, int status, cJSON *json, const char *extra_headers);
@@ -147,6 +152,13 @@ void gateway_http_json(struct gateway_conn *c, int status, cJSON *json, const ch
 void gateway_http_route(struct gateway_conn *c);
 /* Deliver a finished job's result as the HTTP reply. */
 void gateway_http_job_done(struct gateway_conn *c, struct gateway_job *job);
+/* The request is answered: wait for the next one on this connection, or finish it. */
+void gateway_http_request_done(struct gateway_conn *c);
+
+/* --- gateway_stream.c: chunked replies fed by a job --- */
+void gateway_stream_head(struct gateway_conn *c, int status, const char *content_type);
+void gateway_stream_data(struct gateway_conn *c, const char *data, size_t len);
+void gateway_stream_end(struct gateway_conn *c);
 const char *gateway_http_reason(int status);
 
 /* --- gateway_ws.c: frames on an upgraded connection --- */
@@ -160,6 +172,8 @@ void gateway_proto_challenge(struct gateway_conn *c);
 void gateway_proto_text(struct gateway_conn *c, const char *text, size_t len);
 int gateway_proto_event(struct gateway_conn *c, const char *event, cJSON *payload);
 void gateway_proto_job_done(struct gateway_conn *c, struct gateway_job *job);
+/* A running job's early answer (gateway_job_reply); takes ownership of payload. */
+void gateway_proto_job_reply(struct gateway_conn *c, struct gateway_job *job, cJSON *payload);
 void gateway_proto_tick(struct gateway *gw);
 cJSON *gateway_proto_health(const struct gateway *gw);
 
@@ -188,17 +202,32 @@ struct gateway_job {
 	uint64_t conn_id;
 	struct gateway *gw;
 	struct gateway_result res;
-	int cancelled;       /* atomic */
+	volatile int cancelled;  /* atomic */
+	int replied;         /* worker: gateway_job_reply() answered already */
+	int streaming;       /* worker: gateway_job_stream_start() sent the head */
+	size_t stream_pending; /* atomic: streamed bytes not yet handed to the connection */
 	struct gateway_job *next;          /* queue link */
 	struct gateway_job *iprev, *inext; /* in-flight list (loop thread) */
 };
 
+enum gateway_msg_kind {
+	MSG_DONE,         /* job finished (the loop frees it) */
+	MSG_EVENT,        /* event + payload */
+	MSG_REPLY,        /* job answered early: payload */
+	MSG_STREAM_HEAD,  /* status in `status`, content type in `event` */
+	MSG_STREAM_DATA,  /* bytes in data/len */
+};
+
 struct gateway_msg {
-	struct gateway_job *job; /* a finished job, or NULL for an event */
+	enum gateway_msg_kind kind;
+	struct gateway_job *job; /* MSG_DONE, MSG_REPLY, MSG_STREAM_*: still owned by the pool */
 	uint64_t conn_id;
 	int broadcast;
+	int status;
 	char *event;
 	cJSON *payload;
+	char *data;
+	size_t len;
 	struct gateway_msg *next;
 };
 
@@ -211,6 +240,10 @@ void gateway_job_free(struct gateway_job *job);
 /* Loop side: deliver finished jobs and events (called when the eventfd fires). */
 void gateway_jobq_drain(struct gateway *gw);
 void gateway_jobq_cancel_all(struct gateway *gw);
+/* The client went away: stop whatever it started. */
+void gateway_jobq_cancel_conn(struct gateway *gw, uint64_t conn_id);
+/* Queue a message for the loop (worker side). */
+void gateway_jobq_push(struct gateway *gw, struct gateway_msg *m);
 int gateway_jobq_busy(struct gateway *gw);
 void gateway_jobq_stop(struct gateway *gw);
 

@@ -18,7 +18,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#define JOB_WORKER_STACK (256 * 1024) /* hooks do I/O, not deep recursion */
+#define JOB_WORKER_STACK (1024 * 1024) /* agent turns parse JSON and speak TLS; untouched pages cost nothing */
 
 void gateway_result_error(struct gateway_result *res, int http_status, const char *code, const char *fmt, ...)
 {
@@ -90,6 +90,7 @@ static void *worker_main(void *arg)
 		job->fn(job->ctx, job, job->params, &job->res);
 
 		m = xcalloc(1, sizeof *m);
+		m->kind = MSG_DONE;
 		m->job = job;
 		pthread_mutex_lock(&q->mu);
 		q->running--;
@@ -179,19 +180,97 @@ int gateway_job_cancelled(const struct gateway_job *job)
 	return __atomic_load_n(&job->cancelled, __ATOMIC_ACQUIRE);
 }
 
-void gateway_job_emit(struct gateway_job *job, const char *event, cJSON *payload, int broadcast)
+void gateway_job_cancel(struct gateway_job *job)
 {
-	struct gateway_jobq *q = &job->gw->jq;
-	struct gateway_msg *m = xcalloc(1, sizeof *m);
+	__atomic_store_n(&job->cancelled, 1, __ATOMIC_RELEASE);
+}
 
-	m->conn_id = job->conn_id;
-	m->broadcast = broadcast;
-	m->event = xstrdup(event);
-	m->payload = payload;
+const volatile int *gateway_job_cancel_flag(const struct gateway_job *job)
+{
+	return &job->cancelled;
+}
+
+void gateway_jobq_push(struct gateway *gw, struct gateway_msg *m)
+{
+	struct gateway_jobq *q = &gw->jq;
+
 	pthread_mutex_lock(&q->mu);
 	push_done(q, m);
 	pthread_mutex_unlock(&q->mu);
 	wake_loop(q);
+}
+
+void gateway_job_emit(struct gateway_job *job, const char *event, cJSON *payload, int broadcast)
+{
+	struct gateway_msg *m = xcalloc(1, sizeof *m);
+
+	m->kind = MSG_EVENT;
+	m->conn_id = job->conn_id;
+	m->broadcast = broadcast;
+	m->event = xstrdup(event);
+	m->payload = payload;
+	gateway_jobq_push(job->gw, m);
+}
+
+/* A message about a running job, for the connection that started it. */
+static struct gateway_msg *job_msg(struct gateway_job *job, enum gateway_msg_kind kind)
+{
+	struct gateway_msg *m = xcalloc(1, sizeof *m);
+
+	m->kind = kind;
+	m->job = job;
+	m->conn_id = job->conn_id;
+	return m;
+}
+
+void gateway_job_reply(struct gateway_job *job, cJSON *payload)
+{
+	struct gateway_msg *m;
+
+	if (job->kind != JOB_WS || job->replied) {
+		cJSON_Delete(payload);
+		return;
+	}
+	job->replied = 1;
+	m = job_msg(job, MSG_REPLY);
+	m->payload = payload;
+	gateway_jobq_push(job->gw, m);
+}
+
+int gateway_job_stream_start(struct gateway_job *job, int status, const char *content_type)
+{
+	struct gateway_msg *m;
+
+	if (job->kind != JOB_HTTP || job->streaming)
+		return -1;
+	job->streaming = 1;
+	m = job_msg(job, MSG_STREAM_HEAD);
+	m->status = status;
+	m->event = xstrdup(content_type);
+	gateway_jobq_push(job->gw, m);
+	return gateway_job_cancelled(job) ? -1 : 0;
+}
+
+int gateway_job_stream_write(struct gateway_job *job, const char *data, size_t len)
+{
+	struct gateway_msg *m;
+
+	if (!job->streaming || gateway_job_cancelled(job))
+		return -1;
+	/* The loop is behind (a client reading slowly): stop rather than queue without bound. */
+	if (__atomic_load_n(&job->stream_pending, __ATOMIC_ACQUIRE) + len > GATEWAY_STREAM_PENDING_MAX) {
+		gateway_job_cancel(job);
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	__atomic_add_fetch(&job->stream_pending, len, __ATOMIC_ACQ_REL);
+	m = job_msg(job, MSG_STREAM_DATA);
+	m->data = xmalloc(len);
+	memcpy(m->data, data, len);
+	m->len = len;
+	gateway_jobq_push(job->gw, m);
+	return 0;
 }
 
 static void deliver_event(struct gateway *gw, struct gateway_msg *m)
@@ -205,6 +284,31 @@ static void deliver_event(struct gateway *gw, struct gateway_msg *m)
 		gateway_proto_event(c, m->event, m->payload ? cJSON_Duplicate(m->payload, 1) : NULL);
 		gateway_conn_settle(c);
 	}
+}
+
+/* An early answer or a piece of a streamed reply, for the connection that is waiting on it. */
+static void deliver_partial(struct gateway *gw, struct gateway_msg *m)
+{
+	struct gateway_conn *c = gateway_conn_find(gw, m->conn_id);
+
+	if (m->kind == MSG_STREAM_DATA)
+		__atomic_sub_fetch(&m->job->stream_pending, m->len, __ATOMIC_ACQ_REL);
+	if (c == NULL)
+		return;
+	if (m->kind == MSG_REPLY && c->state == CONN_WS) {
+		gateway_proto_job_reply(c, m->job, m->payload);
+		m->payload = NULL;
+	} else if (m->kind == MSG_STREAM_HEAD && c->state == CONN_WAIT_JOB) {
+		gateway_stream_head(c, m->status, m->event);
+	} else if (m->kind == MSG_STREAM_DATA && c->state == CONN_WAIT_JOB && c->streaming) {
+		gateway_stream_data(c, m->data, m->len);
+		if (c->out.len > GATEWAY_STREAM_UNSENT_MAX) {
+			log_event(LOG_WARN, "conn.too_slow", "conn=%llu ip=%s unsent=%zu streaming=1",
+				  (unsigned long long)c->id, c->ip, c->out.len);
+			c->dead = 1;
+		}
+	}
+	gateway_conn_settle(c);
 }
 
 static void deliver_result(struct gateway *gw, struct gateway_job *job)
@@ -223,9 +327,12 @@ static void deliver_result(struct gateway *gw, struct gateway_job *job)
 		return; /* the client left; its answer goes nowhere */
 	c->jobs--;
 	if (job->kind == JOB_HTTP && c->state == CONN_WAIT_JOB) {
-		gateway_http_job_done(c, job);
+		if (c->streaming)
+			gateway_stream_end(c);
+		else
+			gateway_http_job_done(c, job);
 		gateway_conn_process(c); /* pipelined requests waited behind this one */
-	} else if (job->kind == JOB_WS && c->state == CONN_WS) {
+	} else if (job->kind == JOB_WS && c->state == CONN_WS && !job->replied) {
 		gateway_proto_job_done(c, job);
 	}
 	gateway_conn_settle(c);
@@ -244,14 +351,17 @@ void gateway_jobq_drain(struct gateway *gw)
 	pthread_mutex_unlock(&q->mu);
 	for (; m; m = next) {
 		next = m->next;
-		if (m->job) {
+		if (m->kind == MSG_DONE) {
 			deliver_result(gw, m->job);
 			gateway_job_free(m->job);
-		} else {
+		} else if (m->kind == MSG_EVENT) {
 			deliver_event(gw, m);
-			cJSON_Delete(m->payload);
-			free(m->event);
+		} else {
+			deliver_partial(gw, m);
 		}
+		cJSON_Delete(m->payload);
+		free(m->event);
+		free(m->data);
 		free(m);
 	}
 }
@@ -262,6 +372,15 @@ void gateway_jobq_cancel_all(struct gateway *gw)
 
 	for (j = gw->inflight; j; j = j->inext)
 		__atomic_store_n(&j->cancelled, 1, __ATOMIC_RELEASE);
+}
+
+void gateway_jobq_cancel_conn(struct gateway *gw, uint64_t conn_id)
+{
+	struct gateway_job *j;
+
+	for (j = gw->inflight; j; j = j->inext)
+		if (j->conn_id == conn_id)
+			gateway_job_cancel(j);
 }
 
 int gateway_jobq_busy(struct gateway *gw)

@@ -318,6 +318,11 @@ void gateway_proto_job_done(struct gateway_conn *c, struct gateway_job *job)
 	}
 }
 
+void gateway_proto_job_reply(struct gateway_conn *c, struct gateway_job *job, cJSON *payload)
+{
+	res_ok(c, job->req_id, payload);
+}
+
 void gateway_proto_tick(struct gateway *gw)
 {
 	struct gateway_conn *c, *next;

@@ -64,8 +64,8 @@ t.eq("body after 100 Continue reaches the route (401 without token)", 401, r.sta
 s.close()
 r = request(p, "POST", "/tools/invoke", b"7\r\n{\"tool\"\r\n8\r\n:\"exec\"}\r\n0\r\n\r\n",
             {"Transfer-Encoding": "chunked", "Authorization": "Bearer " + gw.token})
-t.check("chunked body decoded; tools engine absent answers 501 in JSON",
-        r.status == 501 and r.json()["error"]["code"] == "not_implemented", (r.status, r.body))
+t.check("chunked body decoded; exec over HTTP is refused (403, layer and key named)",
+        r.status == 403 and r.json()["key"] == "gateway.http_tools_exec", (r.status, r.body))
 
 def bad(name, data, status, why_re=None):
     out, closed = raw(p, data)

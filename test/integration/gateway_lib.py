@@ -282,3 +282,58 @@ def ws_ready(port, token, **kw):
     w.challenge = w.recv_json()
     w.hello = w.connect_req(token)
     return w
+
+
+# --- a scripted model (test/llm/llm_server.py) ---------------------------------------------------
+
+class LLM:
+    """llm_server.py on a free port, answering `turns` in order (see its docstring)."""
+
+    def __init__(self, turns, provider="openai"):
+        self.dir = tempfile.mkdtemp(prefix="chela-llm-")
+        script = os.path.join(self.dir, "turns.json")
+        with open(script, "w") as f:
+            json.dump(turns, f)
+        self.log_path = os.path.join(self.dir, "requests.jsonl")
+        port_file = os.path.join(self.dir, "port")
+        top = os.environ.get("CHELA_TOP", ".")
+        self.proc = subprocess.Popen(["python3", os.path.join(top, "test", "llm", "llm_server.py"), "--provider", provider,
+                                      "--script", script, "--port-file", port_file, "--log", self.log_path])
+        deadline = time.monotonic() + 5
+        while not os.path.exists(port_file) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.port = int(open(port_file).read())
+        self.provider = provider
+
+    def config(self, extra=""):
+        """A [model] section pointing at this server."""
+        return ("[model]\nprovider = %s\nmodel = test-model\nbase_url = http://127.0.0.1:%d\napi_key = test-key\n"
+                "timeout_s = 30\n%s" % (self.provider, self.port, extra))
+
+    def requests(self):
+        if not os.path.exists(self.log_path):
+            return []
+        with open(self.log_path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def ws_collect(w, until, timeout=10):
+    """Frames (ticks skipped) until until(frame) is true; returns them all. Raises on timeout."""
+    got = []
+    w.s.settimeout(timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        f = w.recv_json()
+        got.append(f)
+        if until(f):
+            return got
+    raise TimeoutError("no matching frame in %ds; got %r" % (timeout, got[-5:]))
+
+
+def is_chat_end(f):
+    return f.get("type") == "event" and f.get("event") == "chat" and \
+        f["payload"].get("state") in ("final", "error", "aborted")

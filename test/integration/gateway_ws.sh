@@ -41,16 +41,19 @@ t.check("health -> ok live", r["id"] == "h1" and r["ok"] and r["payload"]["statu
 r = w.call("status", rid="s1")
 t.check("status -> version, connections, authMode", r["ok"] and r["payload"]["connections"]["websocket"] >= 1 and
         r["payload"]["authMode"] == "token", r)
-for m in ("chat.send", "chat.history", "chat.abort"):
-    r = w.call(m, {"sessionKey": "main", "message": "hi"}, rid=m)
-    t.eq(m + " -> error no_model 'no model configured'", (False, "no_model", "no model configured"),
-         (r["ok"], r["error"]["code"], r["error"]["message"]))
+# (chat.send, chat.abort and the session methods with a model: gateway_chat.sh)
+r = w.call("chat.history", {"sessionKey": "main"}, rid="hist")
+t.eq("chat.history of a new session -> empty", (True, "agent:main:main", []),
+     (r["ok"], r["payload"]["sessionKey"], r["payload"]["messages"]))
+r = w.call("chat.send", {"sessionKey": "main"}, rid="cs")
+t.eq("chat.send without a message -> invalid_request", (False, "invalid_request"), (r["ok"], r["error"]["code"]))
 r = w.call("sessions.list", rid="l")
 t.eq("sessions.list -> empty list", (True, []), (r["ok"], r["payload"]["sessions"]))
-r = w.call("sessions.reset", {"key": "main"}, rid="x")
-t.eq("sessions.reset -> not_found (no session store)", (False, "not_found"), (r["ok"], r["error"]["code"]))
-r = w.call("sandbox.explain", rid="e")
-t.eq("sandbox.explain -> unavailable until the hook is plugged", (False, "unavailable"), (r["ok"], r["error"]["code"]))
+r = w.call("sandbox.explain", {"sessionKey": "work"}, rid="e")
+t.check("sandbox.explain -> the explain document of the session", r["ok"] and
+        r["payload"]["session"] == "agent:main:work" and r["payload"]["sandboxed"] is False, r)
+r = w.call("sandbox.explain", {"agentId": "nope"}, rid="e2")
+t.eq("sandbox.explain for an unknown agent -> not_found", (False, "not_found"), (r["ok"], r["error"]["code"]))
 r = w.call("no.such.method", rid="u")
 t.eq("unknown method -> unknown_method", (False, "unknown_method"), (r["ok"], r["error"]["code"]))
 w.send(frame(1, "not json"))
