@@ -42,7 +42,7 @@
 #define GATEWAY_AUTH_FAIL_WINDOW_MS  60000              /* ...within this window... */
 #define GATEWAY_AUTH_LOCKOUT_MS      60000              /* ...lock the client out this long */
 #define GATEWAY_RATE_SLOTS           1024               /* client addresses tracked */
-#define GATEWAY_JOB_WORKERS          16                 /* worker threads, started on demand (turns are long) */
+#define GATEWAY_JOB_WORKERS          128                /* worker threads, started on demand: a turn holds one for its whole run, so this many sessions can talk at once */
 #define GATEWAY_JOB_QUEUE_MAX        256                /* queued jobs before "busy" */
 #define GATEWAY_READY_PROBE_MS       1000               /* Docker /_ping timeout for /readyz */
 #define GATEWAY_STREAM_PENDING_MAX   (4 * 1024 * 1024)  /* streamed HTTP bytes a job may have in flight */

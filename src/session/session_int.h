@@ -5,7 +5,7 @@
  * Contract: the index (sessions.json) is only rewritten under an exclusive flock on
  * sessions.lock beside it, by a read-modify-write of what is on disk, so two processes (the
  * gateway and `chela agent`) or two threads never lose each other's entries; readers need no
- * lock because the file is replaced atomically (fs_write_atomic). Returns 0 / -1 + err.
+ * lock because the file is replaced atomically (fs_write_replace). Returns 0 / -1 + err.
  */
 #ifndef CHELA_SESSION_SESSION_INT_H
 #define CHELA_SESSION_SESSION_INT_H
@@ -43,14 +43,17 @@ int session_new_id(char *out, char *err, size_t errlen);
 /* dir/<id>.jsonl (malloc'd). */
 char *session_transcript_path(const char *dir, const char *id);
 
-/* The index as a cJSON object (key → entry); {} when the file does not exist yet. A corrupt
- * index is an error naming the file (it is never silently replaced). */
+/* The index as a cJSON object (key → entry). A missing, empty or corrupt index (the corrupt one
+ * is set aside as sessions.json.broken) is rebuilt from the transcripts ({} when there are none). */
 struct cJSON *session_index_read(const char *dir, char *err, size_t errlen);
+/* The index recomputed from the transcripts' header lines (session_rebuild.c); logs why. */
+struct cJSON *session_index_rebuild(const char *dir, const char *why);
 /* Take the index lock (creating dir); returns the lock fd or -1. */
 int session_index_lock(const char *dir, char *err, size_t errlen);
 void session_index_unlock(int fd);
-/* Replace the index atomically and durably. */
-int session_index_write(const char *dir, const struct cJSON *idx, char *err, size_t errlen);
+/* Replace the index atomically; durably when it now names a different transcript (a new
+ * session or a reset), without fsync when only counters and times changed (it is a cache). */
+int session_index_write(const char *dir, const struct cJSON *idx, int durable, char *err, size_t errlen);
 /* The current transcript id of key in the index into id (SESSION_ID_LEN + 1); 0 found,
  * 1 not found, -1 error. */
 int session_index_current(const struct cJSON *idx, const char *key, char *id);

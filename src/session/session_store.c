@@ -97,18 +97,24 @@ struct cJSON *session_index_read(const char *dir, char *err, size_t errlen)
 	size_t len = 0;
 	cJSON *idx = NULL;
 
-	if (!fs_exists(path)) {
+	if (!fs_exists(path)) { /* new, or set aside below: transcripts may still be there */
 		free(path);
-		return cJSON_CreateObject();
+		return session_index_rebuild(dir, "sessions.json is missing");
 	}
 	if (fs_read_file(path, SESSION_INDEX_MAX, &data, &len, err, errlen) < 0)
 		goto done;
 	idx = cJSON_ParseWithLength(data, len);
 	if (!cJSON_IsObject(idx)) {
+		/* A cache gone bad (see session_rebuild.c): keep it for the user, rebuild from the transcripts. */
+		char *aside = xmalloc(strlen(path) + 8);
+
 		cJSON_Delete(idx);
-		idx = NULL;
-		err_set(err, errlen, "sessions: %s is not a JSON object (fix or move it away; transcripts are kept "
-			"beside it)", path);
+		sprintf(aside, "%s.broken", path);
+		if (len > 0)
+			(void)rename(path, aside);
+		free(aside);
+		idx = session_index_rebuild(dir, len ? "sessions.json is not a JSON object (kept as sessions.json.broken)"
+						     : "sessions.json is empty");
 	}
 done:
 	free(data);
@@ -149,7 +155,7 @@ void session_index_unlock(int fd)
 		close(fd); /* releases the flock */
 }
 
-int session_index_write(const char *dir, const struct cJSON *idx, char *err, size_t errlen)
+int session_index_write(const char *dir, const struct cJSON *idx, int durable, char *err, size_t errlen)
 {
 	char *path = fs_path_join(dir, SESSION_INDEX_FILE), *text = cJSON_PrintUnformatted(idx);
 	int rc = -1;
@@ -159,7 +165,7 @@ int session_index_write(const char *dir, const struct cJSON *idx, char *err, siz
 	} else if (strlen(text) > SESSION_INDEX_MAX) {
 		err_set(err, errlen, "sessions: %s would exceed %d bytes", path, SESSION_INDEX_MAX);
 	} else {
-		rc = fs_write_atomic(path, text, strlen(text), 0600, err, errlen);
+		rc = fs_write_replace(path, text, strlen(text), 0600, durable, err, errlen);
 	}
 	free(text);
 	free(path);

@@ -215,7 +215,8 @@ int session_append(struct session_store *st, const char *agent_id, const char *k
 
 	if (!dir)
 		return -1;
-	/* One lock over the whole append: it also makes "create on first use" happen once. */
+	/* The index lock covers picking the transcript and updating the index: "create on first
+	 * use" happens once. */
 	if ((lock = session_index_lock(dir, err, errlen)) < 0 || !(idx = session_index_read(dir, err, errlen)))
 		goto done;
 	cur = session_index_current(idx, key, id);
@@ -226,11 +227,17 @@ int session_append(struct session_store *st, const char *agent_id, const char *k
 	}
 	if (cur == 1 && start_transcript(dir, idx, agent_id ? agent_id : "main", key, id, err, errlen) < 0)
 		goto done;
-	path = session_transcript_path(dir, id);
-	if (append_entry(path, entry, durable, err, errlen) < 0)
-		goto done;
 	index_note_entry(idx, key, entry);
-	rc = session_index_write(dir, idx, err, errlen);
+	/* Durable only when the index now names a new transcript; counters are a cache. */
+	if (session_index_write(dir, idx, cur == 1, err, errlen) < 0)
+		goto done;
+	/* The transcript's own fsync happens outside the index lock, so appends to different
+	 * sessions of one agent do not queue behind each other's disk flushes (turns on one key
+	 * are already serialised by session_lock). */
+	session_index_unlock(lock);
+	lock = -1;
+	path = session_transcript_path(dir, id);
+	rc = append_entry(path, entry, durable, err, errlen);
 done:
 	session_index_unlock(lock);
 	cJSON_Delete(idx);
@@ -252,7 +259,7 @@ int session_reset(struct session_store *st, const char *agent_id, const char *ke
 		goto done;
 	if (start_transcript(dir, idx, agent_id ? agent_id : "main", key, id, err, errlen) < 0)
 		goto done;
-	rc = session_index_write(dir, idx, err, errlen);
+	rc = session_index_write(dir, idx, 1, err, errlen);
 	if (rc == 0)
 		log_event(LOG_INFO, "session.reset", "agent=%s key=%s session_id=%s", log_quote(agent_id ? agent_id : "main"),
 			  log_quote(key), id);

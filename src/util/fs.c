@@ -54,6 +54,12 @@ int fs_read_file(const char *path, size_t max, char **out, size_t *outlen, char 
 
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, char *err, size_t errlen)
 {
+	return fs_write_replace(path, data, len, mode, 1, err, errlen);
+}
+
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable, char *err,
+		     size_t errlen)
+{
 	char tmp[4096], dir[4096];
 	const char *p = data;
 	int fd, dfd;
@@ -77,7 +83,7 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if ((durable && fsync(fd) < 0) || close(fd) < 0) {
 		unlink(tmp);
 		return err_set(err, errlen, "%s: fsync: %s", tmp, strerror(errno));
 	}
@@ -85,6 +91,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		unlink(tmp);
 		return err_set(err, errlen, "%s: rename: %s", path, strerror(errno));
 	}
+	if (!durable)
+		return 0;
 	snprintf(dir, sizeof dir, "%s", path);
 	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {

@@ -13,6 +13,11 @@
 
 int fs_read_file(const char *path, size_t max, char **out, size_t *outlen, char *err, size_t errlen);
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, char *err, size_t errlen);
+/* The same with durable = 0: still atomic for readers and across a process crash (the page
+ * cache survives it), but without the fsyncs, so a power loss may keep the old content or, on
+ * some filesystems, an empty file. For caches that can be rebuilt. */
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable, char *err,
+		     size_t errlen);
 int fs_mkdir_p(const char *path, mode_t mode, char *err, size_t errlen);
 int fs_exists(const char *path);
 int fs_is_dir(const char *path);

@@ -300,6 +300,47 @@ TEST(list_newest_first_with_counts)
 	session_store_close(st);
 }
 
+/* The index is a cache: emptied (a power loss after an un-fsynced rewrite) or broken by hand,
+ * it is rebuilt from the transcripts — the current transcript of each key, reset or not. */
+TEST(index_rebuilt_from_transcripts)
+{
+	char err[ERR_LEN], warn[ERR_LEN], dir[128], index[256], broken[300];
+	struct session_store *st;
+	cJSON *arr, *e;
+	int fd;
+
+	snprintf(dir, sizeof dir, "%s/rebuild", state);
+	st = session_store_open(dir, err, sizeof err);
+	CHECK(append(st, "agent:main:x", "user", "gone") == 0);
+	usleep(2000);
+	CHECK(session_reset(st, "main", "agent:main:x", err, sizeof err) == 0);
+	CHECK(append(st, "agent:main:x", "user", "kept") == 0);
+	CHECK(append(st, "agent:main:x", "assistant", "reply") == 0);
+	CHECK(append(st, "agent:main:y", "user", "other") == 0);
+	snprintf(index, sizeof index, "%s/agents/main/sessions/sessions.json", dir);
+	fd = open(index, O_WRONLY | O_TRUNC);
+	CHECK(fd >= 0);
+	close(fd);
+	arr = session_load(st, "main", "agent:main:x", warn, sizeof warn, err, sizeof err);
+	CHECK(arr && cJSON_GetArraySize(arr) == 2);
+	CHECK_STR(content_at(arr, 0), "kept");
+	cJSON_Delete(arr);
+	raw_append(index, "{not json");
+	arr = session_list(st, NULL, "main", err, sizeof err);
+	CHECK(arr && cJSON_GetArraySize(arr) == 2);
+	e = cJSON_GetArrayItem(arr, 0);
+	CHECK(cJSON_GetObjectItem(e, "messages") != NULL);
+	cJSON_Delete(arr);
+	snprintf(broken, sizeof broken, "%s.broken", index);
+	CHECK(fs_exists(broken));
+	/* and the next append writes a good index again */
+	CHECK(append(st, "agent:main:y", "assistant", "again") == 0);
+	arr = session_load(st, "main", "agent:main:y", warn, sizeof warn, err, sizeof err);
+	CHECK(arr && cJSON_GetArraySize(arr) == 2);
+	cJSON_Delete(arr);
+	session_store_close(st);
+}
+
 TEST(bad_agent_id_refused)
 {
 	char err[ERR_LEN];
@@ -380,6 +421,7 @@ int main(void)
 	RUN(parse_pure);
 	RUN(reset_new_transcript_old_kept);
 	RUN(list_newest_first_with_counts);
+	RUN(index_rebuilt_from_transcripts);
 	RUN(bad_agent_id_refused);
 	RUN(lock_one_key_serialises);
 	RUN(lock_two_keys_parallel);
