@@ -247,6 +247,10 @@ enum agent_status agent_turn(const struct agent_turn_req *req, const struct agen
 	str_hex(rnd, sizeof rnd, res->run_id);
 	st.run_id = res->run_id;
 	message = reset_command(req->message ? req->message : "", &is_reset);
+	if (!is_reset && !*message) {
+		err_set(err, errlen, "agent: the message is empty");
+		return AGENT_FAILED;
+	}
 
 	session_lock(req->store, st.agent_id, st.key);
 	if (ev && ev->on_start)
