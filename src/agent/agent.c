@@ -167,6 +167,7 @@ static enum agent_status run_locked(struct agent_turn_state *st, const char *mes
 	int step = 1;
 
 	memset(&ts, 0, sizeof ts);
+	st->deadline = deadline;
 	st->entries = session_load(st->req->store, st->agent_id, st->key, warning, sizeof warning, err, errlen);
 	if (!st->entries)
 		return AGENT_FAILED;

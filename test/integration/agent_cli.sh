@@ -177,6 +177,18 @@ for p in ("anthropic", "openai"):
     t.eq(p + ": reply over TLS with ca_file", (0, "Over TLS.\n"), (r.returncode, r.stdout))
     m.stop(); env.cleanup()
 
+# --- the deadline covers tools: a long exec is cut to what is left of timeout_s ---
+m, env = scenario("anthropic", [{"kind": "tools", "calls": [{"id": "z", "name": "exec",
+                                                              "arguments": json.dumps({"command": "sleep 30"})}]},
+                                {"kind": "reply", "text": "unused"}], timeout_s=2)
+t0 = time.time()
+r = env.agent("sleep")
+dt = time.time() - t0
+tools = [e for e in env.messages() if e["role"] == "tool"]
+t.check("a tool cannot outlive the turn's deadline", r.returncode == 1 and dt < 6 and "deadline" in r.stderr and
+        len(tools) == 1 and "timed out" in tools[0]["content"], (r.returncode, dt, r.stderr, tools))
+m.stop(); env.cleanup()
+
 # --- /new starts a new transcript, the old one stays ---
 m, env = scenario("anthropic", [{"kind": "reply", "text": "one"}, {"kind": "reply", "text": "two"}])
 env.agent("before")
