@@ -26,15 +26,7 @@ explain() { # args... → stdout, stderr and exit code, made deterministic, on s
 }
 
 compare() { # name file
-	exp="$dir/$1.exp"
-	if [ "${CHELA_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$2" "$exp"; fi
-	if [ ! -f "$exp" ]; then
-		t_fail "$1" "no $exp (run with CHELA_UPDATE_GOLDEN=1 once and review it)"
-	elif diff -u "$exp" "$2" > "$tmp/diff"; then
-		t_ok "$1"
-	else
-		t_fail "$1" "$(head -n 12 "$tmp/diff")"
-	fi
+	t_golden "$1" "$dir/$1.exp" "$2"
 	if grep -q 'do-not-print-me' "$2"; then
 		t_fail "$1: secrets" "a secret env value appears in the output"
 	fi
