@@ -1,8 +1,11 @@
 #!/bin/sh
 # test/docker_up.sh — make sure a Docker engine answers, starting one if none does.
 #
-# Registers gVisor's runsc (ptrace platform) in /etc/docker/daemon.json when runsc is
-# installed, then starts dockerd in the background (log: build/dockerd.log) and waits for it.
+# Registers gVisor's runsc in /etc/docker/daemon.json when runsc is installed, then starts
+# dockerd in the background (log: build/dockerd.log) and waits for it. runsc gets
+# --platform=ptrace (no KVM here) and --network=none: this engine hands containers a network
+# namespace runsc refuses ("cannot run with network enabled in root network namespace"), so
+# gVisor sandboxes get no network of their own — what a sandbox's default network=none wants.
 # Exit 0 when `docker version` answers; 1 (with the reason) otherwise. Never pulls anything.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +26,7 @@ if os.path.exists(path):
     with open(path) as f:
         text = f.read().strip()
         cfg = json.loads(text) if text else {}
-want = {"path": sys.argv[1], "runtimeArgs": ["--platform=ptrace"]}
+want = {"path": sys.argv[1], "runtimeArgs": ["--platform=ptrace", "--network=none"]}
 if cfg.get("runtimes", {}).get("runsc") != want:
     cfg.setdefault("runtimes", {})["runsc"] = want
     with open(path, "w") as f:

@@ -8,8 +8,9 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "docker/docker.h"
-#include "sandbox/sandbox.h"
+#include "policy/explain_doc.h"
 #include "sandbox/sandbox_explain.h"
+#include "sandbox/sandbox.h"
 #include "sandbox/sandbox_manager.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -20,7 +21,7 @@
 #include <string.h>
 
 static const char usage[] =
-"usage: chela sandbox explain [--session KEY] [--agent ID] [--json]\n"
+"usage: chela sandbox explain [--session KEY] [--agent ID] [--sender ID] [--json]\n"
 "       chela sandbox list [--json]\n"
 "       chela sandbox recreate (--all | --session KEY | --agent ID)\n"
 "       chela sandbox prune\n";
@@ -54,56 +55,14 @@ static void ctx_close(struct sbx_ctx *x)
 	config_free(x->cfg);
 }
 
-/* Which agent and full session key: --session "agent:<id>:..." names the agent itself. */
-static int resolve_session(const struct config *cfg, const char *agent_opt, const char *session_opt,
-			   const struct config_agent **agent, char *key, size_t keylen)
-{
-	char from_key[CONFIG_AGENT_ID_MAX + 8];
-	const char *id = agent_opt;
-	int i;
-
-	if (session_opt && sandbox_session_key_agent(session_opt, from_key, sizeof from_key) == 0) {
-		if (agent_opt && strcmp(agent_opt, from_key) != 0) {
-			fprintf(stderr, "chela sandbox: --session %s belongs to agent \"%s\", not --agent %s\n",
-				session_opt, from_key, agent_opt);
-			return CHELA_EXIT_USAGE;
-		}
-		id = from_key;
-	}
-	if ((*agent = config_agent_find(cfg, id)) == NULL) {
-		fprintf(stderr, "chela sandbox: no agent \"%s\" in %s (agents:", id, cfg->path);
-		for (i = 0; i < cfg->nagents; i++)
-			fprintf(stderr, " %s", cfg->agents[i].id);
-		fprintf(stderr, ")\n");
-		return CHELA_EXIT_USAGE;
-	}
-	if (sandbox_session_key_normalize((*agent)->id, session_opt ? session_opt : cfg->session.main_key, key,
-					  keylen) < 0) {
-		fprintf(stderr, "chela sandbox: session key longer than %d bytes\n", SESSION_KEY_MAX);
-		return CHELA_EXIT_USAGE;
-	}
-	return CHELA_EXIT_OK;
-}
-
-/*
- * HOOK(policy engine): the session's tool policy belongs in the explain document as
- * doc[SANDBOX_EXPLAIN_TOOLS_KEY] = {"lines": ["exec: allowed (...)", ...], ...}; the text view
- * prints those lines under "tools:". Until the policy engine provides it, explain shows none.
- */
-static void explain_tool_policy(cJSON *doc, const struct config *cfg, const struct config_agent *agent,
-				const char *session_key, int sandboxed)
-{
-	(void)doc, (void)cfg, (void)agent, (void)session_key, (void)sandboxed;
-}
-
 static int sandbox_explain(int argc, char **argv)
 {
-	const char *agent_opt = NULL, *session_opt = NULL;
+	const char *agent_opt = NULL, *session_opt = NULL, *sender_opt = NULL;
 	int json = 0, rc;
 	const struct cli_opt opts[] = {{"agent", 1, &agent_opt, NULL}, {"session", 1, &session_opt, NULL},
-				       {"json", 0, NULL, &json}, {NULL, 0, NULL, NULL}};
-	const struct config_agent *agent;
-	char key[SESSION_KEY_MAX + 1];
+				       {"sender", 1, &sender_opt, NULL}, {"json", 0, NULL, &json},
+				       {NULL, 0, NULL, NULL}};
+	char err[ERR_LEN];
 	struct sbx_ctx x;
 	cJSON *doc;
 
@@ -111,19 +70,20 @@ static int sandbox_explain(int argc, char **argv)
 		return rc == CLI_PARSE_HELP ? CHELA_EXIT_OK : CHELA_EXIT_USAGE;
 	if ((rc = ctx_open(&x, 0, "explain")) != CHELA_EXIT_OK)
 		return rc;
-	if ((rc = resolve_session(x.cfg, agent_opt, session_opt, &agent, key, sizeof key)) != CHELA_EXIT_OK) {
+	doc = explain_doc_build_live(x.cfg, agent_opt, session_opt, sender_opt, x.connected ? &x.mgr : NULL,
+				     x.engine_err, err, sizeof err);
+	if (doc == NULL) {
+		fprintf(stderr, "chela sandbox explain: %s\n", err);
 		ctx_close(&x);
-		return rc;
+		return CHELA_EXIT_USAGE;
 	}
-	doc = sandbox_explain_build(x.cfg, agent, key, x.connected ? &x.mgr : NULL, x.engine_err);
-	explain_tool_policy(doc, x.cfg, agent, key, cJSON_IsTrue(cJSON_GetObjectItem(doc, "sandboxed")));
 	if (json) {
 		char *text = cJSON_Print(doc);
 
 		printf("%s\n", text);
 		cJSON_free(text);
 	} else {
-		sandbox_explain_print_text(doc, stdout);
+		explain_doc_print_text(doc, stdout);
 	}
 	rc = cJSON_GetObjectItem(doc, "error") ? CHELA_EXIT_FAILURE : CHELA_EXIT_OK;
 	cJSON_Delete(doc);
@@ -231,8 +191,11 @@ static int sandbox_recreate(int argc, char **argv)
 		const struct config_agent *a;
 		char key[SESSION_KEY_MAX + 1], scope[SESSION_KEY_MAX + 64], name[SANDBOX_NAME_MAX + 1];
 
-		if ((rc = resolve_session(x.cfg, agent_opt, session_opt, &a, key, sizeof key)) != CHELA_EXIT_OK)
+		if ((a = explain_doc_resolve(x.cfg, agent_opt, session_opt, key, sizeof key, err, sizeof err)) == NULL) {
+			fprintf(stderr, "chela sandbox recreate: %s\n", err);
+			rc = CHELA_EXIT_USAGE;
 			goto out;
+		}
 		if (sandbox_scope_key(a->sandbox.scope, a->id, key, scope, sizeof scope) < 0 ||
 		    sandbox_container_name(a->sandbox.docker.container_prefix, scope, name, sizeof name, err,
 					   sizeof err) < 0) {

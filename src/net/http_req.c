@@ -200,6 +200,10 @@ long http_req_parse(const char *buf, size_t len, struct http_req *req, char *err
 	head_len = (size_t)end - start;
 	if (head_len > HTTP_REQ_HEAD_MAX)
 		return reject(req, 431, err, errlen, "request header section too large");
+	/* The head is split into C strings below: a NUL inside it would hide the rest of its line
+	 * (and the CRLF the splitter looks for). No field may hold one anyway (RFC 9110 5.5). */
+	if (memchr(buf + start, '\0', head_len) != NULL)
+		return reject(req, 400, err, errlen, "request head has a NUL byte");
 	/* Room for the head and a NUL-terminated copy of the path after it. */
 	req->raw = xmalloc(2 * head_len + 2);
 	memcpy(req->raw, buf + start, head_len);
@@ -209,7 +213,10 @@ long http_req_parse(const char *buf, size_t len, struct http_req *req, char *err
 	*next = '\0';
 	if (parse_request_line(line, req, err, errlen) < 0)
 		return -1;
-	for (line = next + 2; *line != '\r'; line = next + 2) {
+	/* The head ends at the first empty line: "\r\n" exactly. A line that merely starts with a
+	 * CR is a lone CR, not the end — stopping there would drop the headers after it (a
+	 * Content-Length a front proxy saw and we did not: request smuggling). */
+	for (line = next + 2; !(line[0] == '\r' && line[1] == '\n'); line = next + 2) {
 		next = strstr(line, "\r\n");
 		*next = '\0';
 		if (strchr(line, '\r'))

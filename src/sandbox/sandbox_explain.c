@@ -100,7 +100,8 @@ static void fixes_build(cJSON *doc, const struct config *cfg, const struct confi
 		"per-agent binds merge");
 }
 
-static void container_build(cJSON *doc, const struct sandbox_spec *s)
+/* sandboxed: the writing tools are only disabled inside a sandbox; a host session keeps them. */
+static void container_build(cJSON *doc, const struct sandbox_spec *s, int sandboxed)
 {
 	const struct config_docker *d = s->docker;
 	cJSON *c = cJSON_AddObjectToObject(doc, "container"), *arr;
@@ -150,7 +151,7 @@ static void container_build(cJSON *doc, const struct sandbox_spec *s)
 	}
 	cJSON_AddStringToObject(c, "setup_command", d->setup_command ? d->setup_command : "");
 	cJSON_AddStringToObject(c, "config_hash", s->hash);
-	cJSON_AddBoolToObject(doc, "write_tools_disabled", s->write_tools_disabled);
+	cJSON_AddBoolToObject(doc, "write_tools_disabled", sandboxed && s->write_tools_disabled);
 	arr = cJSON_AddArrayToObject(doc, "warnings");
 	for (i = 0; i < s->nwarnings; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(s->warnings[i]));
@@ -215,7 +216,7 @@ cJSON *sandbox_explain_build(const struct config *cfg, const struct config_agent
 	} else if (sandbox_spec_build(a, scope, cfg->state_dir, &s, err, sizeof err) < 0) {
 		cJSON_AddStringToObject(doc, "error", err);
 	} else {
-		container_build(doc, &s);
+		container_build(doc, &s, d.sandboxed);
 		if (d.sandboxed)
 			state_build(doc, &s, mgr, engine_error);
 		sandbox_spec_free(&s);

@@ -175,7 +175,7 @@ int tool_args_parse(enum policy_tool t, const char *json, size_t len, struct too
 {
 	const char *tool = policy_tool_name(t);
 	const struct arg_spec *a;
-	const cJSON *v;
+	const cJSON *v, *w;
 
 	memset(out, 0, sizeof *out);
 	out->tool = t;
@@ -198,6 +198,15 @@ int tool_args_parse(enum policy_tool t, const char *json, size_t len, struct too
 		if (!a->name) {
 			err_set(err, errlen, "%s: unknown argument '%.60s'", tool, v->string ? v->string : "");
 			goto fail;
+		}
+		/* A repeated name is refused: the last copy would run while a log or the web page,
+		 * looking the name up, shows the first. Earlier members are all known names, so
+		 * this scans a handful at most. */
+		for (w = out->root->child; w != v; w = w->next) {
+			if (strcmp(w->string, v->string) == 0) {
+				err_set(err, errlen, "%s: argument '%s' is given twice", tool, v->string);
+				goto fail;
+			}
 		}
 		if (cJSON_IsNull(v))
 			continue; /* an optional argument sent as null means "not given" */

@@ -116,6 +116,10 @@ TEST(exec_bad_args)
 	CHECK_CONTAINS(str(suite_last, "error"), "between 1 and");
 	CHECK(!ok(call("exec", "{\"command\":\"true\",\"bogus\":1}")));
 	CHECK_CONTAINS(str(suite_last, "error"), "unknown argument 'bogus'");
+	/* found by fuzz_tool_args: a repeated name ran the last copy while lookups saw the first */
+	CHECK(!ok(call("exec", "{\"command\":\"echo shown\",\"command\":\"echo run\"}")));
+	CHECK_CONTAINS(str(suite_last, "error"), "argument 'command' is given twice");
+	CHECK(!ok(call("exec", "{\"command\":null,\"command\":\"true\"}")));
 	CHECK(!ok(call("exec", "[1,2]")));
 	CHECK(!ok(call("exec", "{\"command\":")));
 	CHECK_CONTAINS(str(suite_last, "error"), "not valid JSON");

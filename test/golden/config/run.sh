@@ -22,15 +22,7 @@ run_check() { # name args...
 }
 
 compare() { # name
-	exp="$dir/$1.exp"
-	if [ "${CHELA_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$tmp/$1.got" "$exp"; fi
-	if [ ! -f "$exp" ]; then
-		t_fail "$1" "no $exp (run with CHELA_UPDATE_GOLDEN=1 once and review it)"
-	elif diff -u "$exp" "$tmp/$1.got" > "$tmp/$1.diff"; then
-		t_ok "$1"
-	else
-		t_fail "$1" "$(head -n 12 "$tmp/$1.diff")"
-	fi
+	t_golden "$1" "$dir/$1.exp" "$tmp/$1.got"
 	# No secret value may ever be printed.
 	if grep -Eq 'gw-secret|sk-ant-secret|tg-secret|dc-secret|api-secret' "$tmp/$1.got"; then
 		t_fail "$1: secrets" "a secret value appears in the output"

@@ -1,0 +1,134 @@
+/*
+ * bench/exec_bench.c — the driver bench/docker_exec.sh times chela's Docker client with. One
+ * process keeps its engine connection setup and calls the library in a loop, so what is timed
+ * is what the gateway pays per tool call — not process start-up. Compiled by the script against
+ * build/libchela.a; never part of chela itself.
+ *
+ *   exec_bench warm CONTAINER N [group]  N × docker_exec_run(echo hi); one line per run, in ms.
+ *                                        "group" runs it the way the exec tool does (setsid
+ *                                        wrapper, so a timeout can kill the process tree).
+ *   exec_bench cold IMAGE N [RUNTIME]    N × (create + start + first exec) with the sandbox's
+ *                                        hardened flags; prints "create_start_exec_ms remove_ms".
+ *
+ * Exit 0 when every run worked; 1 with the engine's error on stderr otherwise.
+ */
+#include "docker/docker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One `echo hi`; checks the answer so a broken exec cannot pass for a fast one. */
+static int echo_hi(struct docker *d, const char *container, int group, char *err, size_t errlen)
+{
+	static const char *const cmd[] = {"echo", "hi", NULL};
+	struct docker_exec_opts o;
+	struct docker_exec_result r;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.cmd = cmd;
+	o.timeout_ms = 30000;
+	o.no_group = !group;
+	rc = docker_exec_run(d, container, &o, &r, err, errlen);
+	if (rc == 0 && (r.exit_code != 0 || r.out.len != 3 || memcmp(r.out.data, "hi\n", 3) != 0)) {
+		snprintf(err, errlen, "echo hi: exit %d, stdout %.*s", r.exit_code, (int)r.out.len, r.out.data);
+		rc = -1;
+	}
+	docker_exec_result_free(&r);
+	return rc;
+}
+
+static int warm(struct docker *d, const char *container, int n, int group)
+{
+	char err[ERR_LEN];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		double t0 = now_ms();
+
+		if (echo_hi(d, container, group, err, sizeof err) < 0) {
+			fprintf(stderr, "exec_bench: %s\n", err);
+			return 1;
+		}
+		printf("%.3f\n", now_ms() - t0);
+	}
+	return 0;
+}
+
+/* The sandbox's defaults (sandbox_manager.c): read-only root, tmpfs, no network, no
+ * capabilities, no-new-privileges, a pids limit; `docker run` in the script gets the same. */
+static int cold(struct docker *d, const char *image, int n, const char *runtime)
+{
+	static const char *const cmd[] = {"sleep", "3600", NULL};
+	static const char *const drop[] = {"ALL", NULL};
+	static const char *const secopt[] = {"no-new-privileges", NULL};
+	static const struct docker_tmpfs tmpfs[] = {{"/tmp", "rw,nosuid,nodev,size=64m"}};
+	struct docker_create_opts o;
+	char id[65], name[64], err[ERR_LEN];
+	int i;
+
+	memset(&o, 0, sizeof o);
+	o.image = image;
+	o.cmd = cmd;
+	o.network_mode = "none";
+	o.readonly_rootfs = 1;
+	o.cap_drop = drop;
+	o.security_opt = secopt;
+	o.pids_limit = 256;
+	o.tmpfs = tmpfs;
+	o.ntmpfs = 1;
+	o.runtime = runtime;
+	o.name = name;
+	for (i = 0; i < n; i++) {
+		double t0 = now_ms(), t1;
+
+		snprintf(name, sizeof name, "chela-bench-cold-%d-%d", (int)getpid(), i);
+		if (docker_container_create(d, &o, id, err, sizeof err) < 0 ||
+		    docker_container_start(d, id, err, sizeof err) < 0 || echo_hi(d, id, 1, err, sizeof err) < 0) {
+			fprintf(stderr, "exec_bench: %s\n", err);
+			docker_container_remove(d, name, 1, 1, err, sizeof err);
+			return 1;
+		}
+		t1 = now_ms();
+		if (docker_container_remove(d, id, 1, 1, err, sizeof err) < 0) {
+			fprintf(stderr, "exec_bench: %s\n", err);
+			return 1;
+		}
+		printf("%.3f %.3f\n", t1 - t0, now_ms() - t1);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct docker d;
+	char err[ERR_LEN];
+	int n, rc;
+
+	if (argc < 4 || (strcmp(argv[1], "warm") != 0 && strcmp(argv[1], "cold") != 0)) {
+		fprintf(stderr, "usage: exec_bench warm CONTAINER N [group] | cold IMAGE N [RUNTIME]\n");
+		return 2;
+	}
+	n = atoi(argv[3]);
+	if (docker_open(&d, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "exec_bench: %s\n", err);
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(argv[1], "warm") == 0)
+		rc = warm(&d, argv[2], n, argc > 4 && strcmp(argv[4], "group") == 0);
+	else
+		rc = cold(&d, argv[2], n, argc > 4 ? argv[4] : NULL);
+	return rc;
+}
