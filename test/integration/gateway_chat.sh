@@ -8,7 +8,7 @@
 SUITE=gateway_chat
 . "$CHELA_TOP/test/lib.sh"
 PYTHONPATH="$CHELA_TOP/test/integration" exec python3 - <<'PY'
-import json, os, signal, time
+import json, os, signal, subprocess, time
 from gateway_lib import *
 
 t = Suite("gateway_chat")
@@ -151,6 +151,15 @@ t.eq("unknown agent -> not_found", (False, "not_found"), (r["ok"], r["error"]["c
 r = w.call("sandbox.explain", {"sessionKey": "agent:main:telegram:group:7"}, rid="e1")
 t.check("sandbox.explain answers for the session", r["ok"] and r["payload"]["session"] == "agent:main:telegram:group:7" and
         "sandboxed" in r["payload"] and "container" in r["payload"], r)
+cli = subprocess.run([CHELA, "sandbox", "explain", "--json", "--config", gw.config_path, "--state", gw.state,
+                      "--session", "agent:main:telegram:group:7"], capture_output=True)
+try:
+    doc = json.loads(cli.stdout)
+except ValueError:
+    doc = {}
+t.check("sandbox.explain is the document `chela sandbox explain --json` prints (tool policy included)", r["ok"] and
+        doc.get("tools") and {k: v for k, v in r["payload"].items() if k != "container"} ==
+        {k: v for k, v in doc.items() if k != "container"}, (cli.stderr[-200:], r.get("payload", {}).get("tools")))
 
 # 8. POST /tools/invoke
 H = {"Authorization": "Bearer chat-token", "Content-Type": "application/json"}
