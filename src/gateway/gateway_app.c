@@ -8,9 +8,8 @@
 
 #include "config/config.h"
 #include "docker/docker.h"
+#include "policy/explain_doc.h"
 #include "policy/policy.h"
-#include "sandbox/sandbox.h"
-#include "sandbox/sandbox_explain.h"
 #include "sandbox/sandbox_manager.h"
 #include "session/session.h"
 #include "tools/tool_invoke.h"
@@ -215,27 +214,34 @@ done:
 }
 
 /*
- * HOOK(policy engine): the tool-policy part of the explain document is being moved into a
- * shared builder (wt/fz); until it lands this answers what sandbox_explain_build() knows, the
- * same document `chela sandbox explain --json` prints today.
+ * sandbox.explain {sessionKey?, agentId?, sender?}: the one explain document (policy/explain_doc.h)
+ * that `chela sandbox explain --json` prints, with the container's live state when the engine
+ * answers.
  */
 static void hook_sandbox_explain(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
 	struct app_cfg *ac = app_cfg_get(app);
+	const char *key = NULL, *agent_id = NULL, *sender = NULL;
 	struct docker docker;
 	struct sandbox_mgr mgr;
-	struct app_target t;
-	char engine_err[ERR_LEN] = "";
+	char engine_err[ERR_LEN] = "", err[ERR_LEN] = "";
 	int connected;
 
 	(void)job;
-	if (app_resolve(ac->cfg, params, "sessionKey", &t, res) == 0) {
-		connected = docker_open(&docker, NULL, engine_err, sizeof engine_err) == 0;
-		sandbox_mgr_init(&mgr, ac->cfg, connected ? &docker : NULL, NULL, 0);
-		res->payload = sandbox_explain_build(ac->cfg, t.agent, t.key, connected ? &mgr : NULL, engine_err);
-		sandbox_mgr_free(&mgr);
-	}
+	if (app_param_str(params, "sessionKey", SESSION_KEY_MAX, &key, res) < 0 ||
+	    app_param_str(params, "agentId", CONFIG_AGENT_ID_MAX, &agent_id, res) < 0 ||
+	    app_param_str(params, "sender", SESSION_KEY_MAX, &sender, res) < 0)
+		goto done;
+	connected = docker_open(&docker, NULL, engine_err, sizeof engine_err) == 0;
+	sandbox_mgr_init(&mgr, ac->cfg, connected ? &docker : NULL, NULL, 0);
+	res->payload = explain_doc_build_live(ac->cfg, agent_id, key && key[0] ? key : NULL, sender,
+					      connected ? &mgr : NULL, engine_err, err, sizeof err);
+	sandbox_mgr_free(&mgr);
+	if (res->payload == NULL)
+		gateway_result_error(res, strstr(err, "no agent") ? 404 : 400,
+				     strstr(err, "no agent") ? "not_found" : "invalid_request", "%s", err);
+done:
 	app_cfg_put(app, ac);
 }
 

@@ -15,6 +15,18 @@ import struct
 import subprocess
 import tempfile
 import time
+import atexit
+
+# Children still running when a test dies (an exception mid-suite) would hold the runner's
+# output pipe open and hang it: stop them on the way out.
+_CHILDREN = []
+
+
+@atexit.register
+def _reap():
+    for p in _CHILDREN:
+        if p.poll() is None:
+            p.kill()
 
 CHELA = os.environ.get("CHELA_BIN") or os.path.join(os.environ.get("CHELA_TOP", "."), "build", "chela")
 WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -63,6 +75,7 @@ class Gateway:
         e.update(env or {})
         self.started = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdout=open(self.out_path, "w"), stderr=open(self.log_path, "w"), env=e)
+        _CHILDREN.append(self.proc)
         self.port = None
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and self.proc.poll() is None:
@@ -269,8 +282,12 @@ class WS:
         return self.recv_json()
 
     def call(self, method, params=None, rid="r1"):
+        """The answer to this request; events that arrive first (other clients' turns) are skipped."""
         self.send_json({"type": "req", "id": rid, "method": method, "params": params or {}})
-        return self.recv_json()
+        while True:
+            f = self.recv_json()
+            if f.get("type") != "event":
+                return f
 
     def close(self):
         self.s.close()
@@ -298,7 +315,9 @@ class LLM:
         port_file = os.path.join(self.dir, "port")
         top = os.environ.get("CHELA_TOP", ".")
         self.proc = subprocess.Popen(["python3", os.path.join(top, "test", "llm", "llm_server.py"), "--provider", provider,
-                                      "--script", script, "--port-file", port_file, "--log", self.log_path])
+                                      "--script", script, "--port-file", port_file, "--log", self.log_path],
+                                     stderr=subprocess.DEVNULL)
+        _CHILDREN.append(self.proc)
         deadline = time.monotonic() + 5
         while not os.path.exists(port_file) and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -57,7 +57,7 @@ server.on('upgrade', (req, sock) => {
 	const accept = crypto.createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
 	sock.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
 		'Sec-WebSocket-Accept: ' + accept + '\r\n\r\n');
-	const conn = { sock, authed: false, seq: 0, closed: false };
+	const conn = { sock, authed: false, seq: 0, closed: false, runs: new Map() };
 	const send = (obj) => { if (!conn.closed) sock.write(frame(1, Buffer.from(JSON.stringify(obj)))); };
 	conn.event = (event, payload) => send({ type: 'event', event, payload, seq: ++conn.seq });
 	conn.res = (id, ok, body) => send(ok ? { type: 'res', id, ok: true, payload: body } : { type: 'res', id, ok: false, error: body });
@@ -90,7 +90,7 @@ server.on('upgrade', (req, sock) => {
 		}
 	});
 	sock.on('error', () => {});
-	sock.on('close', () => { conn.closed = true; clearInterval(conn.ticker); });
+	sock.on('close', () => { conn.closed = true; clearInterval(conn.ticker); for (const r of conn.runs.values()) clearTimeout(r.timer); conn.runs.clear(); });
 	conn.event('connect.challenge', { nonce: crypto.randomBytes(16).toString('hex'), ts: Date.now() });
 });
 
@@ -136,7 +136,13 @@ function onText(conn, text) {
 		break;
 	case 'chat.abort':
 		conn.res(f.id, true, { ok: true, aborted: true });
-		if (conn.run) { clearTimeout(conn.run.timer); conn.event('chat', { runId: conn.run.id, sessionKey: key, state: 'aborted' }); conn.run = null; }
+		// Every matching run stops; the others go on (a real gateway runs turns independently).
+		for (const run of Array.from(conn.runs.values())) {
+			if (p.runId ? run.id !== p.runId : run.key !== key) continue;
+			clearTimeout(run.timer);
+			conn.runs.delete(run.id);
+			conn.event('chat', { runId: run.id, sessionKey: run.key, state: 'aborted' });
+		}
 		break;
 	case 'chat.send':
 		chatSend(conn, f.id, key, String(p.message || ''));
@@ -174,14 +180,17 @@ function chatSend(conn, id, key, message) {
 	ev('chat', { state: 'final', message: { role: 'assistant', content: [{ type: 'text', text: reply }] } });
 	steps.push(() => { hist.push({ role: 'assistant', content: [{ type: 'text', text: reply }] }); save(); });
 	const gap = message === 'slow' ? 1500 : 40;
-	conn.run = { id: runId, timer: 0 };
+	// Each run plays out on its own: a second chat.send must not cut the first one short (that
+	// left the first run without its final event, and the page showed it as still thinking).
+	const run = { id: runId, key, timer: 0 };
+	conn.runs.set(runId, run);
 	const next = () => {
 		const s = steps.shift();
-		if (!s || !conn.run || conn.run.id !== runId) return;
+		if (!s || !conn.runs.has(runId)) return;
 		s();
-		if (!steps.length) conn.run = null; else conn.run.timer = setTimeout(next, gap);
+		if (!steps.length) conn.runs.delete(runId); else run.timer = setTimeout(next, gap);
 	};
-	conn.run.timer = setTimeout(next, gap);
+	run.timer = setTimeout(next, gap);
 }
 
 server.listen(port, '127.0.0.1', () => {

@@ -1,7 +1,9 @@
 // test/web/web_page.js — the embedded web chat page, served by the real `chela gateway`, driven
-// in headless Chromium: load with a wrong token, enter the right one, send a message and see the
-// "no model configured" error (the test config sets no model), escaping, token hygiene, a
-// gateway restart with reconnect, the stored token on a second visit, phone-sized layout.
+// in headless Chromium: load with a wrong token, enter the right one, a real turn against the
+// scripted model test/llm/llm_server.py (streamed reply, a tool call shown as run "on host"),
+// then the model unreachable (the error is shown and the box is usable again), escaping, token
+// hygiene, the Content-Security-Policy holding without violations, a gateway restart with
+// reconnect (history back from the transcript), the stored token on a second visit, phone layout.
 //
 //   node test/web/web_page.js CHELA_BIN OUT_DIR
 //
@@ -24,7 +26,33 @@ const gwLog = path.join(outDir, 'web_page_gateway.log');
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(gwLog, '');
 
-// The gateway sees no provider keys, so "no model configured" is the only honest answer.
+const REPLY = 'The file says: hi from the workspace.';
+// The scripted model: a read of hello.txt, then the reply. Every later request finds it gone.
+const TURNS = [
+	{ kind: 'tools', text: '', calls: [{ id: 'call_read_1', name: 'read', arguments: '{"path":"hello.txt"}' }] },
+	{ kind: 'reply', text: REPLY },
+];
+
+function startModel() {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chela-web-llm-'));
+	const script = path.join(dir, 'turns.json');
+	const portFile = path.join(dir, 'port');
+	fs.writeFileSync(script, JSON.stringify(TURNS));
+	const child = spawn('python3', [path.join(__dirname, '../llm/llm_server.py'), '--provider', 'openai', '--script', script,
+		'--port-file', portFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+	child.exited = new Promise((resolve) => child.once('close', resolve));
+	return new Promise((resolve, reject) => {
+		const t0 = Date.now();
+		const poll = () => {
+			if (fs.existsSync(portFile)) { child.port = Number(fs.readFileSync(portFile, 'utf8')); resolve(child); return; }
+			if (Date.now() - t0 > 5000) { reject(new Error('llm_server.py wrote no port file')); return; }
+			setTimeout(poll, 20);
+		};
+		poll();
+	});
+}
+
+// The gateway sees no provider keys from this environment: the model is the scripted one.
 function childEnv() {
 	const env = {};
 	for (const [k, v] of Object.entries(process.env)) {
@@ -79,13 +107,18 @@ async function send(page, text) {
 (async () => {
 	let gw = null;
 	let ctx = null;
+	let model = null;
 	const errors = [];
 	try {
 		if (!bin || !fs.existsSync(bin)) throw new Error('no chela binary at "' + bin + '"');
 		const port = await freePort();
 		const base = 'http://127.0.0.1:' + port;
 		const config = path.join(state, 'chela.ini');
-		fs.writeFileSync(config, '[gateway]\nport = ' + port + '\nbind = loopback\nauth = token\ntoken = ' + TOKEN + '\n');
+		model = await startModel();
+		fs.writeFileSync(config, '[gateway]\nport = ' + port + '\nbind = loopback\nauth = token\ntoken = ' + TOKEN + '\n' +
+			'[model]\nprovider = openai\nmodel = test-model\nbase_url = http://127.0.0.1:' + model.port + '\napi_key = test-key\n');
+		fs.mkdirSync(path.join(state, 'workspace'), { recursive: true });
+		fs.writeFileSync(path.join(state, 'workspace', 'hello.txt'), 'hi from the workspace\n');
 
 		gw = startGateway(config);
 		const ms = await up(gw, base);
@@ -113,6 +146,8 @@ async function send(page, text) {
 		const page = ctx.pages()[0] || await ctx.newPage();
 		page.on('pageerror', (e) => errors.push(e.message));
 		page.on('dialog', (d) => { errors.push('dialog: ' + d.message()); d.dismiss(); });
+		// The page must work under its Content-Security-Policy: any violation is a failure.
+		page.on('console', (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) errors.push('CSP: ' + m.text()); });
 
 		await r.check('wrong token in the URL: page says "wrong token" and asks again', async () => {
 			await page.goto(base + '/#token=wrong-' + TOKEN.slice(-6));
@@ -137,11 +172,41 @@ async function send(page, text) {
 			const kept = await page.evaluate(() => localStorage.getItem('chela.token'));
 			if (kept !== TOKEN) throw new Error('localStorage holds ' + (kept ? 'another value' : 'nothing'));
 		});
-		await r.check('sending a message shows "no model configured" (no hang)', async () => {
+		await r.check('CSP and security headers on the page', async () => {
+			const res = await httpGet(base + '/');
+			const csp = res.headers['content-security-policy'] || '';
+			for (const d of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"])
+				if (!csp.includes(d)) throw new Error('CSP lacks ' + d + ': ' + csp);
+			if (/unsafe-inline|unsafe-eval/.test(csp)) throw new Error('CSP allows inline script or eval: ' + csp);
+			if (res.headers['x-content-type-options'] !== 'nosniff') throw new Error('no X-Content-Type-Options');
+			if (res.headers['referrer-policy'] !== 'no-referrer') throw new Error('no Referrer-Policy');
+		});
+		await r.check('a real turn: the reply streams in and the tool call shows it ran on the host', async () => {
 			const t0 = Date.now();
-			await send(page, 'hello chela');
+			await send(page, 'hello chela, what is in hello.txt?');
 			await page.waitForSelector('.msg.user >> text=hello chela', { timeout: 2000 });
-			await page.waitForSelector('.msg.error >> text=no model configured', { timeout: 10000 });
+			await page.waitForFunction((want) => {
+				const m = document.querySelectorAll('.msg.assistant');
+				return m.length && m[m.length - 1].textContent === want;
+			}, REPLY, { timeout: 10000 });
+			await page.waitForSelector('.typing', { state: 'detached', timeout: 5000 });
+			const cards = await page.$$eval('details.tool', (ds) => ds.map((d) => ({
+				name: d.querySelector('.tool-name').textContent, where: d.querySelector('.tool-where').textContent,
+				status: d.dataset.status, out: (d.querySelector('.tool-body pre:last-of-type') || {}).textContent,
+			})));
+			if (cards.length !== 1) throw new Error(cards.length + ' tool cards');
+			const c = cards[0];
+			if (c.name !== 'read' || c.where !== 'on host' || c.status !== 'ok' || !/hi from the workspace/.test(c.out))
+				throw new Error('tool card: ' + JSON.stringify(c));
+			if (await page.isVisible('#abort')) throw new Error('Stop still shown after the reply');
+			console.log('# real turn done ' + (Date.now() - t0) + ' ms after send');
+		});
+		await r.check('model unreachable: the error is shown and the box is usable again', async () => {
+			model.kill('SIGTERM');
+			await model.exited;
+			const t0 = Date.now();
+			await send(page, 'are you still there?');
+			await page.waitForSelector('.msg.error >> text=Connection refused', { timeout: 20000 });
 			await page.waitForSelector('.typing', { state: 'detached', timeout: 2000 });
 			if (await page.isVisible('#abort')) throw new Error('Stop still shown after the error');
 			if (await page.isDisabled('#input')) throw new Error('message box disabled after the error');
@@ -152,7 +217,7 @@ async function send(page, text) {
 			await send(page, evil);
 			await page.waitForFunction((t) => Array.from(document.querySelectorAll('.msg.user')).some((m) => m.textContent === t),
 				evil, { timeout: 5000 });
-			await page.waitForFunction(() => document.querySelectorAll('.msg.error').length >= 2, null, { timeout: 10000 });
+			await page.waitForFunction(() => document.querySelectorAll('.msg.error').length >= 2, null, { timeout: 20000 });
 			const n = await page.$$eval('#log img, #log b', (x) => x.length);
 			if (n) throw new Error(n + ' elements made from the message');
 			if ((await page.title()) !== 'chela') throw new Error('title changed to ' + (await page.title()));
@@ -160,7 +225,7 @@ async function send(page, text) {
 		await page.screenshot({ path: path.join(outDir, 'web_page.png') });
 
 		await r.check('gateway restart: page shows "reconnecting…", then reconnects and keeps the view', async () => {
-			const turns = await page.locator('#log .turn').count();
+			const users = await page.locator('#log .msg.user').count();
 			const session = await page.inputValue('#session');
 			const ms = await stop(gw, 5000);
 			console.log('# gateway stopped ' + ms + ' ms after SIGTERM');
@@ -174,9 +239,12 @@ async function send(page, text) {
 			await page.waitForSelector('#status[data-state="connected"]', { timeout: 20000 });
 			console.log('# page reconnected ' + (Date.now() - t0) + ' ms after the gateway was back');
 			if ((await page.inputValue('#session')) !== session) throw new Error('session changed');
+			// The view comes back from the transcript: the messages and the reply, errors aside.
 			await page.waitForSelector('.msg.user >> text=hello chela', { timeout: 5000 });
-			const now = await page.locator('#log .turn').count();
-			if (now < turns) throw new Error(turns + ' turns before the restart, ' + now + ' after');
+			await page.waitForSelector('.msg.assistant >> text=' + REPLY, { timeout: 5000 });
+			await page.waitForSelector('details.tool .tool-where >> text=on host', { timeout: 5000 });
+			const now = await page.locator('#log .msg.user').count();
+			if (now < users) throw new Error(users + ' messages before the restart, ' + now + ' after');
 		});
 		await r.check('second visit without #token connects with the stored token', async () => {
 			const p2 = await ctx.newPage();
@@ -211,6 +279,7 @@ async function send(page, text) {
 	} finally {
 		await closeBrowser(ctx);
 		await stop(gw, 2000);
+		if (model && model.exitCode === null) model.kill('SIGTERM');
 		fs.rmSync(state, { recursive: true, force: true });
 	}
 	process.exit(r.fails ? 1 : 0);

@@ -37,6 +37,13 @@ async function send(page, text) {
 	await page.press('#input', 'Enter');
 }
 
+// A reply can look complete (all its text shown) before its run has ended: wait for the end
+// (the typing indicator goes with the final event) so one check's run never spills into the next.
+async function runEnded(page) {
+	await page.waitForSelector('.typing', { state: 'detached', timeout: 5000 });
+	if (await page.isVisible('#abort')) throw new Error('Stop still shown after the run ended');
+}
+
 (async () => {
 	const port = await freePort();
 	const base = 'http://127.0.0.1:' + port;
@@ -98,11 +105,13 @@ async function send(page, text) {
 				const m = document.querySelectorAll('.msg.assistant');
 				return m.length && m[m.length - 1].textContent === 'You said: hello there';
 			}, null, { timeout: 5000 });
+			await runEnded(page);
 		});
 		await r.check('tool calls show name, where they ran, status and output', async () => {
 			await send(page, 'tools');
 			await page.waitForFunction(() => /Done\.$/.test((Array.from(document.querySelectorAll('.msg.assistant')).pop() || {}).textContent || ''),
 				null, { timeout: 5000 });
+			await runEnded(page);
 			const cards = await page.$$eval('details.tool', (ds) => ds.map((d) => ({
 				name: d.querySelector('.tool-name').textContent, where: d.querySelector('.tool-where').textContent,
 				status: d.dataset.status, out: (d.querySelector('.tool-body pre:last-of-type') || {}).textContent,
@@ -132,6 +141,7 @@ async function send(page, text) {
 				const m = document.querySelectorAll('.msg.assistant');
 				return m.length && m[m.length - 1].textContent === 'You said: ' + t;
 			}, evil, { timeout: 5000 });
+			await runEnded(page);
 			const n = await page.$$eval('#log img, #log b, #log script', (x) => x.length);
 			if (n) throw new Error(n + ' elements created from message text');
 			if ((await page.title()) !== 'chela') throw new Error('title changed');
