@@ -28,6 +28,10 @@ static struct config *load(const char *ini)
 	return cfg;
 }
 
+/* The specs borrow their config's docker section, so configs live until the end of main(). */
+static struct config *configs[64];
+static int nconfigs;
+
 /* Build the spec of agent `id` for scope key `key` from ini; returns 0 / -1 (err filled). */
 static int build(const char *ini, const char *id, const char *key, struct sandbox_spec *s, char *err)
 {
@@ -37,6 +41,8 @@ static int build(const char *ini, const char *id, const char *key, struct sandbo
 
 	if (cfg == NULL)
 		return snprintf(err, ERR_LEN, "config did not load"), -2;
+	if (nconfigs < (int)(sizeof configs / sizeof configs[0]))
+		configs[nconfigs++] = cfg;
 	a = config_agent_find(cfg, id);
 	rc = sandbox_spec_build(a, key, dir, s, err, ERR_LEN);
 	/* The spec borrows the docker section: keep the config alive for the test's lifetime. */
@@ -195,9 +201,11 @@ TEST(config_hash)
 	size_t i, j;
 
 	for (i = 0; i < sizeof variants / sizeof variants[0]; i++) {
-		if (build(variants[i], "main", "agent:main:x", &s, err) != 0)
+		int rc = build(variants[i], "main", "agent:main:x", &s, err);
+
+		if (rc != 0)
 			printf("# variant %zu: %s\n", i, err);
-		CHECK(build(variants[i], "main", "agent:main:x", &s, err) == 0);
+		CHECK(rc == 0);
 		memcpy(hashes[i], s.hash, sizeof hashes[i]);
 		sandbox_spec_free(&s);
 		for (j = 0; j < i; j++)
@@ -231,6 +239,8 @@ int main(void)
 	RUN(tmpfs_always_sized);
 	RUN(env_and_secret_filter);
 	RUN(config_hash);
+	while (nconfigs > 0)
+		config_free(configs[--nconfigs]);
 	snprintf(p, sizeof p, "rm -rf '%s'", dir);
 	if (system(p) != 0)
 		printf("# could not remove %s\n", dir);
