@@ -242,6 +242,8 @@ void gateway_jobq_drain(struct gateway *gw);
 void gateway_jobq_cancel_all(struct gateway *gw);
 /* The client went away: stop whatever it started. */
 void gateway_jobq_cancel_conn(struct gateway *gw, uint64_t conn_id);
+/* A message about a running job, for the connection that started it (worker side). */
+struct gateway_msg *gateway_job_msg(struct gateway_job *job, enum gateway_msg_kind kind);
 /* Queue a message for the loop (worker side). */
 void gateway_jobq_push(struct gateway *gw, struct gateway_msg *m);
 int gateway_jobq_busy(struct gateway *gw);

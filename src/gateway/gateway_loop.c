@@ -59,6 +59,7 @@ void gateway_settings_from_config(const struct config *cfg, struct gateway_setti
 			out->sandbox_enabled = 1;
 	out->channels_configured = cfg->telegram.configured || cfg->discord.configured;
 	out->docker_socket = xstrdup(dh && strncmp(dh, "unix://", 7) == 0 ? dh + 7 : LOOP_DOCKER_SOCKET);
+	out->main_key = xstrdup(cfg->session.main_key ? cfg->session.main_key : "main");
 }
 
 void gateway_settings_copy(const struct gateway_settings *in, struct gateway_settings *out)
@@ -69,6 +70,7 @@ void gateway_settings_copy(const struct gateway_settings *in, struct gateway_set
 	out->token = xstrdup(in->token ? in->token : "");
 	out->allowed_origins = list_copy(in->allowed_origins, in->n_allowed_origins);
 	out->docker_socket = xstrdup(in->docker_socket ? in->docker_socket : LOOP_DOCKER_SOCKET);
+	out->main_key = xstrdup(in->main_key ? in->main_key : "main");
 }
 
 void gateway_settings_free(struct gateway_settings *s)
@@ -84,6 +86,7 @@ void gateway_settings_free(struct gateway_settings *s)
 	free(s->bind);
 	free(s->token);
 	free(s->docker_socket);
+	free(s->main_key);
 	memset(s, 0, sizeof *s);
 }
 
