@@ -112,12 +112,7 @@ s = connect(gw.port)
 req = json.dumps({"model": "chela", "stream": True, "user": "ka", "messages": [{"role": "user", "content": "ka"}]})
 s.sendall(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer oai-token\r\n"
            "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(req), req)).encode())
-buf = b""
-while b"\r\n0\r\n\r\n" not in buf:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    buf += chunk
+buf = recv_until(s, b"\r\n0\r\n\r\n")
 head, _, rest = buf.partition(b"\r\n\r\n")
 s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 r2, _ = read_response(s, buf=rest.split(b"\r\n0\r\n\r\n", 1)[1])
