@@ -352,7 +352,7 @@ int gateway_jobq_busy(struct gateway *gw)
 	return gw->inflight != NULL;
 }
 
-void gateway_jobq_stop(struct gateway *gw)
+int gateway_jobq_stop(struct gateway *gw)
 {
 	struct gateway_jobq *q = &gw->jq;
 	int i, idle;
@@ -366,4 +366,5 @@ void gateway_jobq_stop(struct gateway *gw)
 	if (idle)
 		for (i = 0; i < q->nworkers; i++)
 			pthread_join(q->workers[i], NULL);
+	return idle;
 }

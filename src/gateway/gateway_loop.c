@@ -264,7 +264,7 @@ int gateway_run(const struct gateway_options *opts)
 	struct gateway *gw = xcalloc(1, sizeof *gw);
 	char err[ERR_LEN];
 	sigset_t mask;
-	int rc = CHELA_EXIT_FAILURE;
+	int rc = CHELA_EXIT_FAILURE, workers_gone = 1;
 
 	gw->lfd = gw->sfd = gw->epfd = gw->jq.efd = -1;
 	gateway_settings_copy(opts->settings, &gw->set);
@@ -320,7 +320,7 @@ out:
 		gateway_conn_close(gw->conns, "shutdown");
 	gateway_conn_bury(gw);
 	if (gw->jq.efd >= 0)
-		gateway_jobq_stop(gw);
+		workers_gone = gateway_jobq_stop(gw);
 	if (gw->lfd >= 0)
 		close(gw->lfd);
 	if (gw->sfd >= 0)
@@ -330,7 +330,7 @@ out:
 	free(gw->token);
 	gateway_settings_free(&gw->set);
 	/* Workers may still hold gw after a grace-period stop; the process is about to exit. */
-	if (gw->jq.nworkers == 0)
+	if (workers_gone)
 		free(gw);
 	return rc;
 }
