@@ -63,6 +63,7 @@ struct gateway_settings {
 	int channels_configured;  /* some channel is configured: /readyz asks the channels hook */
 	char *docker_socket;      /* unix socket path for the readiness probe */
 	long header_timeout_ms;   /* 0 = GATEWAY_HEADER_TIMEOUT_MS (tests shorten it) */
+	char *main_key;           /* [session] main_key: hello-ok names agent:main:<main_key> the default */
 };
 
 /* Fill settings from a loaded config (deep copy). */

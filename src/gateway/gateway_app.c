@@ -91,8 +91,19 @@ void gateway_app_reload(struct gateway_app *app, struct config *cfg)
 
 void gateway_app_close(struct gateway_app *app)
 {
+	int busy;
+
 	if (app == NULL)
 		return;
+	pthread_mutex_lock(&app->mu);
+	busy = app->runs != NULL;
+	pthread_mutex_unlock(&app->mu);
+	/* A turn that did not stop within the shutdown grace still uses the store and the config:
+	 * leave them to the process exit rather than free them under it. */
+	if (busy) {
+		log_event(LOG_WARN, "gateway.close", "reason=turns_still_running");
+		return;
+	}
 	session_store_close(app->store);
 	runs_free(app);
 	app_cfg_put(app, app->cur);

@@ -68,8 +68,7 @@ static void on_start(void *ctx, const char *run_id, const char *session_key)
 	struct chat_turn *t = ctx;
 	cJSON *p = cJSON_CreateObject();
 
-	runs_set_id(t->app, &t->run, run_id);
-	snprintf(t->run.session_key, sizeof t->run.session_key, "%s", session_key);
+	runs_set_id(t->app, &t->run, run_id, session_key);
 	t->started = 1;
 	cJSON_AddStringToObject(p, "runId", run_id);
 	cJSON_AddStringToObject(p, "sessionKey", session_key);

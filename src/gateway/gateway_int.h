@@ -242,10 +242,13 @@ void gateway_jobq_drain(struct gateway *gw);
 void gateway_jobq_cancel_all(struct gateway *gw);
 /* The client went away: stop whatever it started. */
 void gateway_jobq_cancel_conn(struct gateway *gw, uint64_t conn_id);
+/* A message about a running job, for the connection that started it (worker side). */
+struct gateway_msg *gateway_job_msg(struct gateway_job *job, enum gateway_msg_kind kind);
 /* Queue a message for the loop (worker side). */
 void gateway_jobq_push(struct gateway *gw, struct gateway_msg *m);
 int gateway_jobq_busy(struct gateway *gw);
-void gateway_jobq_stop(struct gateway *gw);
+/* Stop the workers; 1 when every one has exited (gw may then be freed). */
+int gateway_jobq_stop(struct gateway *gw);
 
 /* --- gateway_ready.c: /readyz --- */
 void gateway_ready_job(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res);

@@ -212,8 +212,8 @@ void gateway_job_emit(struct gateway_job *job, const char *event, cJSON *payload
 	gateway_jobq_push(job->gw, m);
 }
 
-/* A message about a running job, for the connection that started it. */
-static struct gateway_msg *job_msg(struct gateway_job *job, enum gateway_msg_kind kind)
+/* see gateway_int.h */
+struct gateway_msg *gateway_job_msg(struct gateway_job *job, enum gateway_msg_kind kind)
 {
 	struct gateway_msg *m = xcalloc(1, sizeof *m);
 
@@ -232,45 +232,9 @@ void gateway_job_reply(struct gateway_job *job, cJSON *payload)
 		return;
 	}
 	job->replied = 1;
-	m = job_msg(job, MSG_REPLY);
+	m = gateway_job_msg(job, MSG_REPLY);
 	m->payload = payload;
 	gateway_jobq_push(job->gw, m);
-}
-
-int gateway_job_stream_start(struct gateway_job *job, int status, const char *content_type)
-{
-	struct gateway_msg *m;
-
-	if (job->kind != JOB_HTTP || job->streaming)
-		return -1;
-	job->streaming = 1;
-	m = job_msg(job, MSG_STREAM_HEAD);
-	m->status = status;
-	m->event = xstrdup(content_type);
-	gateway_jobq_push(job->gw, m);
-	return gateway_job_cancelled(job) ? -1 : 0;
-}
-
-int gateway_job_stream_write(struct gateway_job *job, const char *data, size_t len)
-{
-	struct gateway_msg *m;
-
-	if (!job->streaming || gateway_job_cancelled(job))
-		return -1;
-	/* The loop is behind (a client reading slowly): stop rather than queue without bound. */
-	if (__atomic_load_n(&job->stream_pending, __ATOMIC_ACQUIRE) + len > GATEWAY_STREAM_PENDING_MAX) {
-		gateway_job_cancel(job);
-		return -1;
-	}
-	if (len == 0)
-		return 0;
-	__atomic_add_fetch(&job->stream_pending, len, __ATOMIC_ACQ_REL);
-	m = job_msg(job, MSG_STREAM_DATA);
-	m->data = xmalloc(len);
-	memcpy(m->data, data, len);
-	m->len = len;
-	gateway_jobq_push(job->gw, m);
-	return 0;
 }
 
 static void deliver_event(struct gateway *gw, struct gateway_msg *m)
@@ -388,7 +352,7 @@ int gateway_jobq_busy(struct gateway *gw)
 	return gw->inflight != NULL;
 }
 
-void gateway_jobq_stop(struct gateway *gw)
+int gateway_jobq_stop(struct gateway *gw)
 {
 	struct gateway_jobq *q = &gw->jq;
 	int i, idle;
@@ -402,4 +366,5 @@ void gateway_jobq_stop(struct gateway *gw)
 	if (idle)
 		for (i = 0; i < q->nworkers; i++)
 			pthread_join(q->workers[i], NULL);
+	return idle;
 }

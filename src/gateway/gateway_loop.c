@@ -59,6 +59,7 @@ void gateway_settings_from_config(const struct config *cfg, struct gateway_setti
 			out->sandbox_enabled = 1;
 	out->channels_configured = cfg->telegram.configured || cfg->discord.configured;
 	out->docker_socket = xstrdup(dh && strncmp(dh, "unix://", 7) == 0 ? dh + 7 : LOOP_DOCKER_SOCKET);
+	out->main_key = xstrdup(cfg->session.main_key ? cfg->session.main_key : "main");
 }
 
 void gateway_settings_copy(const struct gateway_settings *in, struct gateway_settings *out)
@@ -69,6 +70,7 @@ void gateway_settings_copy(const struct gateway_settings *in, struct gateway_set
 	out->token = xstrdup(in->token ? in->token : "");
 	out->allowed_origins = list_copy(in->allowed_origins, in->n_allowed_origins);
 	out->docker_socket = xstrdup(in->docker_socket ? in->docker_socket : LOOP_DOCKER_SOCKET);
+	out->main_key = xstrdup(in->main_key ? in->main_key : "main");
 }
 
 void gateway_settings_free(struct gateway_settings *s)
@@ -84,6 +86,7 @@ void gateway_settings_free(struct gateway_settings *s)
 	free(s->bind);
 	free(s->token);
 	free(s->docker_socket);
+	free(s->main_key);
 	memset(s, 0, sizeof *s);
 }
 
@@ -261,7 +264,7 @@ int gateway_run(const struct gateway_options *opts)
 	struct gateway *gw = xcalloc(1, sizeof *gw);
 	char err[ERR_LEN];
 	sigset_t mask;
-	int rc = CHELA_EXIT_FAILURE;
+	int rc = CHELA_EXIT_FAILURE, workers_gone = 1;
 
 	gw->lfd = gw->sfd = gw->epfd = gw->jq.efd = -1;
 	gateway_settings_copy(opts->settings, &gw->set);
@@ -317,7 +320,7 @@ out:
 		gateway_conn_close(gw->conns, "shutdown");
 	gateway_conn_bury(gw);
 	if (gw->jq.efd >= 0)
-		gateway_jobq_stop(gw);
+		workers_gone = gateway_jobq_stop(gw);
 	if (gw->lfd >= 0)
 		close(gw->lfd);
 	if (gw->sfd >= 0)
@@ -327,7 +330,7 @@ out:
 	free(gw->token);
 	gateway_settings_free(&gw->set);
 	/* Workers may still hold gw after a grace-period stop; the process is about to exit. */
-	if (gw->jq.nworkers == 0)
+	if (workers_gone)
 		free(gw);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include "gateway/gateway_int.h"
 #include "util/clock.h"
 #include "util/hash.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -129,7 +130,7 @@ static cJSON *hello_ok(struct gateway_conn *c, const char *role, const cJSON *sc
 	struct gateway *gw = c->gw;
 	cJSON *p = cJSON_CreateObject(), *o, *a;
 	const cJSON *it;
-	char conn_id[32];
+	char conn_id[32], main_key[SESSION_KEY_MAX + 16];
 	int n = 0;
 
 	snprintf(conn_id, sizeof conn_id, "conn-%llu", (unsigned long long)c->id);
@@ -147,6 +148,12 @@ static cJSON *hello_ok(struct gateway_conn *c, const char *role, const cJSON *sc
 	cJSON_AddStringToObject(o, "stateDir", gw->set.state_dir ? gw->set.state_dir : "");
 	cJSON_AddStringToObject(o, "authMode", gw->set.auth == GATEWAY_AUTH_NONE ? "none" : "token");
 	cJSON_AddItemToObject(o, "presence", cJSON_CreateArray());
+	/* The session a client should open first (the web page's default). */
+	o = cJSON_AddObjectToObject(o, "sessionDefaults");
+	snprintf(main_key, sizeof main_key, "agent:main:%s", gw->set.main_key ? gw->set.main_key : "main");
+	cJSON_AddStringToObject(o, "defaultAgentId", "main");
+	cJSON_AddStringToObject(o, "mainKey", gw->set.main_key ? gw->set.main_key : "main");
+	cJSON_AddStringToObject(o, "mainSessionKey", main_key);
 	o = cJSON_AddObjectToObject(p, "auth");
 	cJSON_AddStringToObject(o, "role", role);
 	a = cJSON_AddArrayToObject(o, "scopes");

@@ -39,10 +39,11 @@ int runs_add(struct gateway_app *app, struct gateway_run *run, char *run_id_out,
 	return prev != NULL;
 }
 
-void runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id)
+void runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id, const char *session_key)
 {
 	pthread_mutex_lock(&app->mu);
 	snprintf(run->run_id, sizeof run->run_id, "%s", run_id);
+	snprintf(run->session_key, sizeof run->session_key, "%s", session_key);
 	pthread_mutex_unlock(&app->mu);
 }
 

@@ -33,7 +33,8 @@ struct gateway_run {
  * id into run_id_out (maybe "") and whether it is still running into *running.
  */
 int runs_add(struct gateway_app *app, struct gateway_run *run, char *run_id_out, size_t outlen, int *running);
-void runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id);
+/* The turn started: its id and canonical session key (chat.abort matches on both). */
+void runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id, const char *session_key);
 void runs_remove(struct gateway_app *app, struct gateway_run *run);
 /* Abort the run run_id, or (run_id NULL) every run of session_key. Returns how many; their
  * ids are added to the array ids (may be NULL). */

@@ -23,6 +23,7 @@ llm = LLM([
     {"kind": "garbage", "body": "<html>not json</html>"},                                         # 6 garbage
     {"kind": "reply", "text": "Still here."},                                                     # 7 after
     {"kind": "slow", "delay": 8, "text": "nobody listens"},                                       # 8 disconnect
+    {"kind": "slow", "delay": 8, "text": "cut by SIGTERM"},                                       # 9 shutdown
 ])
 gw = Gateway(config="[gateway]\ntoken = chat-token\n" + llm.config())
 if not t.check("gateway starts with a model configured", gw.port, gw.log()[-400:]):
@@ -32,6 +33,8 @@ os.makedirs(os.path.join(gw.state, "workspace"), exist_ok=True)
 with open(os.path.join(gw.state, "workspace", "hello.txt"), "w") as f:
     f.write("hi\n")
 w = ws_ready(p, "chat-token")
+t.eq("hello-ok names the main session", "agent:main:main",
+     w.hello["payload"]["snapshot"].get("sessionDefaults", {}).get("mainSessionKey"))
 
 def send(w, msg, rid, **extra):
     params = {"sessionKey": "main", "message": msg, "idempotencyKey": "idem-" + rid}
@@ -190,7 +193,14 @@ t.check("a tool denied by policy -> 403 naming its layer and key", r.status == 4
 
 t.check("the gateway is still up after all of it", request(p, "GET", "/healthz").status == 200, "")
 t.check("no crash or sanitizer report in the log", "AddressSanitizer" not in gw.log() and "runtime error" not in gw.log(), "")
+w.send_json({"type": "req", "id": "s9", "method": "chat.send", "params": {"sessionKey": "main", "message": "slow, then stop"}})
+ws_collect(w, lambda f: f.get("id") == "s9", timeout=10)
+t0 = time.monotonic()
+rc = gw.stop()
+took = time.monotonic() - t0
+# aborted turns so far: chat.abort, the disconnect, and now this one
+t.check("SIGTERM during a turn: exit 0 within 1.5 s, the turn aborted", rc == 0 and took < 1.5 and
+        gw.log().count("event=chat.turn") and gw.log().count("status=aborted") == 3, (rc, took, gw.log()[-300:]))
 w.close()
-t.eq("SIGTERM -> exit 0", 0, gw.stop())
 llm.stop()
 PY

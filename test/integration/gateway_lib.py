@@ -131,6 +131,18 @@ def recv_all(s, timeout=5):
         return data, True
 
 
+def recv_until(s, marker, timeout=10):
+    """Bytes from s until marker has arrived (or the peer closed)."""
+    s.settimeout(timeout)
+    data = b""
+    while marker not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def raw(port, data, timeout=5, src=None):
     s = connect(port, src)
     try:

@@ -18,6 +18,7 @@ llm = LLM([
     {"kind": "slow", "delay": 8, "text": "nobody waits"},               # 5 client leaves
     {"kind": "reply", "text": "From the SDK."},                         # 6 npm
     {"kind": "reply", "text": "SDK streaming works.", "split": 3},      # 7 npm stream
+    {"kind": "reply", "text": "Kept alive.", "split": 5},               # 8 keep-alive after a stream
 ])
 gw = Gateway(config="[gateway]\ntoken = oai-token\nopenai_http = true\n" + llm.config())
 if not t.check("gateway starts", gw.port, gw.log()[-300:]):
@@ -106,7 +107,21 @@ else:
     if out.returncode != 0 and b"not ok" not in out.stdout:
         t.fail("openai npm client", out.stderr.decode()[-300:])
 
-# 7. the user field picks the session
+# 7. a streamed reply is properly framed: the same connection serves the next request
+s = connect(gw.port)
+req = json.dumps({"model": "chela", "stream": True, "user": "ka", "messages": [{"role": "user", "content": "ka"}]})
+s.sendall(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer oai-token\r\n"
+           "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(req), req)).encode())
+buf = recv_until(s, b"\r\n0\r\n\r\n")
+head, _, rest = buf.partition(b"\r\n\r\n")
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+r2, _ = read_response(s, buf=rest.split(b"\r\n0\r\n\r\n", 1)[1])
+s.close()
+t.check("keep-alive: after the stream's last chunk the connection answers the next request",
+        b"keep-alive" in head.lower() and b"Kept " in rest and b"[DONE]" in rest and r2.status == 200,
+        (head[:200], rest[-80:]))
+
+# 8. the user field picks the session
 w = ws_ready(gw.port, "oai-token")
 r = w.call("sessions.list", rid="l")
 keys = sorted(x["key"] for x in r["payload"]["sessions"])

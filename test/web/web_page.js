@@ -256,6 +256,15 @@ async function send(page, text) {
 			if (await p2.isVisible('#token-panel')) throw new Error('token prompt shown');
 			await p2.close();
 		});
+		await r.check('/new starts a fresh session in the gateway\'s store (empty after a reload)', async () => {
+			await send(page, '/new');
+			await page.waitForSelector('.note >> text=New session started.', { timeout: 5000 });
+			if (await page.locator('#log .msg.user').count()) throw new Error('old messages still shown');
+			await page.reload();
+			await page.waitForSelector('#status[data-state="connected"]', { timeout: 10000 });
+			await page.waitForSelector('#empty:not([hidden])', { timeout: 5000 });
+			if (await page.locator('#log .msg').count()) throw new Error('history came back after /new');
+		});
 		await r.check('phone-sized viewport (390x844): fits without sideways scrolling', async () => {
 			await page.setViewportSize({ width: 390, height: 844 });
 			await page.waitForTimeout(300);
