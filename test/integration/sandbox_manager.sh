@@ -278,10 +278,28 @@ t_eq "  ... no container, no pull, the image list unchanged" "0 0 same" \
 
 # ---------------------------------------------------------------- doctor
 r=$(chela iso doctor); rc=$?
-ver=$(docker version --format '{{.Server.Version}}')
-t_match "doctor: the engine is reachable and its version" "engine.*$ver" "$r $(cat "$tmp/err")"
-t_match "doctor: the image is present" "image.*$img.*present" "$r"
-t_match "doctor: runsc availability" "runsc" "$r"
+ver=$(docker version --format '{{.Server.Version}}' | sed 's/[.+]/\\&/g') # as a regex
+t_match "doctor: exit 0, the engine reachable with its version" "^0 .*ok +engine: Docker $ver reachable" \
+	"$rc $(printf '%s' "$r" | tr '\n' ' ') $(cat "$tmp/err")"
+t_match "doctor: the socket and its permissions" "ok +socket: /var/run/docker.sock \(mode 0[0-7]+, [0-9]+:[0-9]+\)" "$r"
+t_match "doctor: the image is present" "ok +image: $img present" "$r"
+if docker info --format '{{json .Runtimes}}' | grep -q '"runsc"'; then want="ok +runsc \(gVisor\): available"; else want="warn +runsc"; fi
+t_match "doctor: runsc availability" "$want" "$r"
+t_match "doctor: auth" "ok +auth: token" "$r"
 r=$(chela noimg doctor); rc=$?
-t_match "doctor: a missing image is reported with a remedy line, exit 1" "^1 .*chela-test-missing-$$:latest.*(missing|not present).*remedy:" "$rc $(printf '%s' "$r" | tr '\n' ' ')"
+t_match "doctor: a missing image FAILs with a remedy line, exit 1" \
+	"^1 .*FAIL +image: chela-test-missing-$$:latest missing on this engine.* +remedy: build it with .*chela never pulls" \
+	"$rc $(printf '%s' "$r" | tr '\n' ' ')"
+conf doc "docker|bind = $tmp:/t:ro" "docker|runtime = no-such-runtime"
+r=$(chela doc doctor); rc=$?
+t_match "doctor: a risky read-only bind is a warning with a remedy" "warn +binds: agent main: .*$tmp.* +remedy: " \
+	"$(printf '%s' "$r" | tr '\n' ' ')"
+t_match "doctor: a runtime the engine lacks FAILs, exit 1" "^1 .*FAIL +runtime: agent main wants runtime = no-such-runtime" \
+	"$rc $(printf '%s' "$r" | tr '\n' ' ')"
+conf doc2 "docker|bind = /etc:/e:ro"
+r=$(chela doc2 doctor)
+t_match "doctor: a refused bind FAILs with the sandbox security error" "FAIL +binds: agent main: sandbox security: bind \"/etc:/e:ro\"" "$r"
+r=$(DOCKER_HOST=unix://$tmp/no.sock chela iso doctor); rc=$?
+t_match "doctor: no engine FAILs with a remedy, exit 1" "^1 .*FAIL +engine: not reachable: .* +remedy: start the Docker engine" \
+	"$rc $(printf '%s' "$r" | tr '\n' ' ')"
 [ "$T_FAILS" -eq 0 ]
