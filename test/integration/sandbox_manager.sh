@@ -58,7 +58,7 @@ echo "bound read-only" > "$tmp/robind/in.txt"
 
 # ---------------------------------------------------------------- isolation (rw workspace)
 conf iso "sandbox|workspace_access = rw" "docker|user = 65534:65534" "docker|bind = $tmp/robind:/data:ro" \
-	"env|GREETING = hello-from-config"
+	"env|GREETING = hello-from-config" "env|BAR_TOKEN = set-in-config"
 r=$(sx iso s "echo hi")
 t_match "exec in a sandboxed session runs in the container" '"ok":true.*"ran_in":"sandbox"' "$r $(cat "$tmp/err")"
 n=$(cname iso s)
@@ -91,6 +91,7 @@ t_nomatch "  ... and not among the mounts (docker inspect)" 'docker\.sock' "$(do
 r=$(sx iso s "env")
 t_nomatch "a secret-looking host variable (FOO_API_KEY) does not reach the exec" 'FOO_API_KEY|host-secret' "$(out "$r")"
 t_match "  ... while [sandbox.docker.env] values do" '(^|\n)GREETING=hello-from-config' "$(out "$r")"
+t_match "  ... including a secret-looking key set there explicitly" '(^|\n)BAR_TOKEN=set-in-config' "$(out "$r")"
 t_nomatch "  ... nor the container's own env (docker inspect)" 'FOO_API_KEY' "$(docker inspect -f '{{json .Config.Env}}' "$n")"
 t_eq "docker inspect: cap-drop ALL, no-new-privileges, init, pids limit" \
 	"[ALL] [no-new-privileges] true 256" \
@@ -109,6 +110,18 @@ for tool in write edit; do
 		"$rc $r"
 done
 t_eq "  ... the host workspace is unchanged" "from the host" "$(cat "$tmp/ws/hello.txt")"
+
+# ---------------------------------------------------------------- none: a seeded sandbox workspace
+echo "agents file" > "$tmp/ws/AGENTS.md"
+echo "private memory" > "$tmp/ws/MEMORY.md"
+mkdir -p "$tmp/ws/skills/demo" && echo "skill text" > "$tmp/ws/skills/demo/SKILL.md"
+conf none "sandbox|workspace_access = none"
+r=$(sx none s "cat /workspace/AGENTS.md /workspace/skills/demo/SKILL.md; ls /workspace/MEMORY.md /workspace/hello.txt /agent 2>/dev/null | grep -c .; echo made > /workspace/made.txt && echo wrote")
+t_eq "none: /workspace is the sandbox workspace, seeded with AGENTS.md and skills/, nothing else of the agent's" \
+	"agents file skill text 0 wrote" "$(words "$r")"
+t_eq "  ... its writes stay out of the agent workspace" "no" "$([ -e "$tmp/ws/made.txt" ] && echo yes || echo no)"
+t_eq "  ... and land in <workspace_root>/<slug> on the host" "made" \
+	"$(cat "$tmp/state-none/sandboxes/"*/made.txt 2>/dev/null)"
 
 # ---------------------------------------------------------------- decisions: mode × main / non-main
 for mode in off non-main all; do
@@ -133,6 +146,13 @@ t_eq "scope agent: labelled chela.scope=agent:main" "agent:main" \
 	"$(docker inspect -f '{{index .Config.Labels "chela.scope"}}' "$(names scopeagent | head -n 1)")"
 t_eq "scope shared: labelled chela.scope=shared" "shared" \
 	"$(docker inspect -f '{{index .Config.Labels "chela.scope"}}' "$(names scopeshared | head -n 1)")"
+
+r=$(chela scopesession sandbox recreate --agent main)
+t_match "sandbox recreate --agent main removes that agent's containers" "2 containers removed" "$r"
+t_eq "  ... none left" 0 "$(count scopesession)"
+r=$(chela scopeagent sandbox recreate --all)
+t_match "sandbox recreate --all removes every container of this config" "1 container removed" "$r"
+t_eq "  ... and leaves other configs' containers alone" "0 1" "$(count scopeagent) $(count scopeshared)"
 
 # ---------------------------------------------------------------- setup_command once
 conf setup "docker|setup_command = echo ran >> /tmp/setup.log"
@@ -201,7 +221,7 @@ t_eq "  ... with one create event" 1 "$(docker events --since "$t0" --until "$(d
 # ---------------------------------------------------------------- bind validation
 ln -s /etc "$tmp/etclink"
 i=0
-for bind in /etc:/hostetc /var/run/docker.sock:/var/run/docker.sock "$tmp/home/.ssh:/keys:ro" "$tmp/etclink:/cfg:ro" \
+for bind in /:/host:ro /etc:/hostetc /var/run/docker.sock:/var/run/docker.sock "$tmp/home/.ssh:/keys:ro" "$tmp/etclink:/cfg:ro" \
 	"$tmp/robind:/workspace/x"; do
 	i=$((i + 1))
 	conf "bind$i" "docker|bind = $bind"
