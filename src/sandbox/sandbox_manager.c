@@ -214,14 +214,18 @@ static int run_setup(struct sandbox_mgr *m, struct sandbox_handle *h, char *err,
 	const char *cmd[] = {"sh", "-lc", h->spec.docker->setup_command, NULL};
 	struct docker_exec_opts o;
 	struct docker_exec_result res;
+	/* docker_exec wants a NULL-terminated env; spec.env is counted (nenv) and has no NULL at its
+	 * end, so passing it read past the array (a crash with the default one-entry env). */
+	char **env = sandbox_exec_env(&h->spec, NULL);
 	int rc;
 
 	memset(&o, 0, sizeof o);
 	memset(&res, 0, sizeof res);
 	o.cmd = cmd;
-	o.env = (const char *const *)h->spec.env;
+	o.env = (const char *const *)env;
 	o.timeout_ms = SANDBOX_SETUP_TIMEOUT_MS;
 	rc = docker_exec_run(m->docker, h->id, &o, &res, err, errlen);
+	sandbox_env_free(env);
 	if (rc == 0 && (res.timed_out || res.exit_code != 0)) {
 		const char *tail = res.err.len ? res.err.data : res.out.data ? res.out.data : "";
 		size_t tl = strlen(tail);
