@@ -162,6 +162,9 @@ async function send(page, text) {
 			await page.press('#token-input', 'Enter');
 			await page.waitForSelector('#status[data-state="connected"]', { timeout: 10000 });
 			await page.waitForSelector('#input:not([disabled])', { timeout: 2000 });
+			// The picker is filled by sessions.list, which answers after the handshake: wait for it.
+			await page.waitForFunction(() => /^agent:[^:]+:main$/.test(document.querySelector('#session').value),
+				null, { timeout: 5000 }).catch(() => {});
 			const sel = await page.inputValue('#session');
 			if (!/^agent:[^:]+:main$/.test(sel)) throw new Error('selected session is "' + sel + '", want the main session');
 		});
