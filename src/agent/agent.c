@@ -167,6 +167,7 @@ static enum agent_status run_locked(struct agent_turn_state *st, const char *mes
 	int step = 1;
 
 	memset(&ts, 0, sizeof ts);
+	st->deadline = deadline;
 	st->entries = session_load(st->req->store, st->agent_id, st->key, warning, sizeof warning, err, errlen);
 	if (!st->entries)
 		return AGENT_FAILED;
@@ -247,6 +248,10 @@ enum agent_status agent_turn(const struct agent_turn_req *req, const struct agen
 	str_hex(rnd, sizeof rnd, res->run_id);
 	st.run_id = res->run_id;
 	message = reset_command(req->message ? req->message : "", &is_reset);
+	if (!is_reset && !*message) {
+		err_set(err, errlen, "agent: the message is empty");
+		return AGENT_FAILED;
+	}
 
 	session_lock(req->store, st.agent_id, st.key);
 	if (ev && ev->on_start)

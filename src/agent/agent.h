@@ -14,7 +14,9 @@
  *     are reported back to the model as error results (it may retry), never fatal.
  *   - The user message is appended (durable) before the model is called; each assistant message
  *     and tool result as it completes; the final reply is durable before agent_turn() returns.
- *     A message "/new" or "/reset" resets the session instead of calling the model.
+ *     A message "/new" or "/reset" resets the session instead of calling the model (reply
+ *     "Started a new session."); "/new <text>" resets and then runs <text> in the new session.
+ *     An empty message fails without touching the transcript.
  *   - Events go to the callbacks as they happen, on the calling thread: text deltas while the
  *     reply streams, tool start/end with where the tool ran ("host" or the container name).
  *   - *abort (may be NULL) is polled: when it becomes non-zero the model stream is dropped,
@@ -63,7 +65,8 @@ struct agent_turn_req {
 	const char *sender;       /* "telegram:123" for elevated exec; NULL when none */
 	const char *message;
 	const volatile int *abort; /* NULL = never */
-	int stream;               /* ask the model to stream (deltas arrive as they come) */
+	int stream;               /* ask the model to stream (deltas arrive as they come); without it
+				     on_delta may get the whole text at once */
 };
 
 struct agent_turn_result {

@@ -14,6 +14,8 @@
 #include "llm/llm.h"
 #include "policy/policy.h"
 
+#include <stdint.h>
+
 struct cJSON;
 struct config_agent;
 
@@ -29,6 +31,7 @@ struct agent_turn_state {
 	const char *key;            /* canonical */
 	const char *run_id;
 	struct cJSON *entries;      /* the conversation, oldest first (owned by the turn) */
+	int64_t deadline;           /* clock_mono_ms() of the [model] timeout_s deadline */
 	struct agent_turn_result *res;
 };
 

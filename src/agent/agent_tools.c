@@ -104,6 +104,35 @@ static char *refusal(const struct llm_tool_call *call, int aborted)
 	return tools_error_json(msg);
 }
 
+/*
+ * The turn's deadline covers its tools too: an exec that would outlive it gets its timeout_s
+ * cut to what is left (then it is killed like any timed-out command and the model is told).
+ * Returns new arguments, or NULL to keep the model's.
+ */
+static char *clamp_exec_timeout(const struct agent_turn_state *st, const char *tool, const char *args)
+{
+	int64_t left_s = (st->deadline - clock_mono_ms() + 999) / 1000;
+	const cJSON *t, *bg;
+	cJSON *a;
+	char *out = NULL;
+
+	if (strcmp(tool, "exec") != 0 || st->deadline == 0)
+		return NULL;
+	a = cJSON_Parse(args);
+	t = cJSON_GetObjectItemCaseSensitive(a, "timeout_s");
+	bg = cJSON_GetObjectItemCaseSensitive(a, "background");
+	if (left_s < 1)
+		left_s = 1;
+	if (cJSON_IsObject(a) && !cJSON_IsTrue(bg) &&
+	    (cJSON_IsNumber(t) ? t->valuedouble : TOOLS_EXEC_DEFAULT_TIMEOUT_S) > (double)left_s) {
+		cJSON_DeleteItemFromObjectCaseSensitive(a, "timeout_s");
+		cJSON_AddNumberToObject(a, "timeout_s", (double)left_s);
+		out = cJSON_PrintUnformatted(a);
+	}
+	cJSON_Delete(a);
+	return out;
+}
+
 /* see agent_int.h */
 int agent_tool_call(struct agent_turn_state *st, const struct llm_tool_call *call, char *err, size_t errlen)
 {
@@ -112,7 +141,7 @@ int agent_tool_call(struct agent_turn_state *st, const struct llm_tool_call *cal
 	char where[SANDBOX_NAME_MAX + 1] = "", ran[SANDBOX_NAME_MAX + 1] = "";
 	struct tools_call c;
 	int64_t t0 = clock_mono_ms();
-	char *result;
+	char *result, *clamped = call->args_error ? NULL : clamp_exec_timeout(st, name, call->arguments ? call->arguments : "{}");
 	int status = TOOLS_FAILED, aborted = agent_aborted(st);
 	long ms;
 
@@ -122,7 +151,7 @@ int agent_tool_call(struct agent_turn_state *st, const struct llm_tool_call *cal
 	c.session_key = st->key;
 	c.sender = st->req->sender;
 	c.tool = name;
-	c.args = call->arguments ? call->arguments : "{}";
+	c.args = clamped ? clamped : call->arguments ? call->arguments : "{}";
 	c.argslen = strlen(c.args);
 	c.abort = st->req->abort;
 	c.where = ran;
@@ -149,8 +178,10 @@ int agent_tool_call(struct agent_turn_state *st, const struct llm_tool_call *cal
 	if (agent_record(st, agent_entry_tool(call->id, name, result, status != TOOLS_OK, where, ms, st->run_id), err,
 			 errlen) < 0) {
 		free(result);
+		free(clamped);
 		return -1;
 	}
 	free(result);
+	free(clamped);
 	return 0;
 }

@@ -87,7 +87,10 @@ struct cJSON *session_load(struct session_store *st, const char *agent_id, const
 int session_append(struct session_store *st, const char *agent_id, const char *key, const struct cJSON *entry,
 		   int durable, char *err, size_t errlen);
 
-/* Start a new transcript under key. Returns 0 (also when the session did not exist: it now does). */
+/* Start a new transcript under key. Returns 0 (also when the session did not exist: it now does).
+ * Appends find the current transcript through the index each time, so a reset while a turn
+ * runs would split that turn across two files: take session_lock() around it (agent_turn()
+ * does for "/new" and "/reset"). */
 int session_reset(struct session_store *st, const char *agent_id, const char *key, char *err, size_t errlen);
 
 /* [{key, agentId, sessionId, createdAt, updatedAt, messages, title}] newest first; agent_id NULL = all

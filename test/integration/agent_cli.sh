@@ -177,6 +177,34 @@ for p in ("anthropic", "openai"):
     t.eq(p + ": reply over TLS with ca_file", (0, "Over TLS.\n"), (r.returncode, r.stdout))
     m.stop(); env.cleanup()
 
+# --- the deadline covers tools: a long exec is cut to what is left of timeout_s ---
+m, env = scenario("anthropic", [{"kind": "tools", "calls": [{"id": "z", "name": "exec",
+                                                              "arguments": json.dumps({"command": "sleep 30"})}]},
+                                {"kind": "reply", "text": "unused"}], timeout_s=2)
+t0 = time.time()
+r = env.agent("sleep")
+dt = time.time() - t0
+tools = [e for e in env.messages() if e["role"] == "tool"]
+t.check("a tool cannot outlive the turn's deadline", r.returncode == 1 and dt < 6 and "deadline" in r.stderr and
+        len(tools) == 1 and "timed out" in tools[0]["content"], (r.returncode, dt, r.stderr, tools))
+m.stop(); env.cleanup()
+
+# --- SIGINT while the model thinks: the call is dropped at once, the question kept ---
+import signal, subprocess
+m, env = scenario("openai", [{"kind": "slow", "delay": 8, "text": "late"}])
+proc = subprocess.Popen(env.cmd("hi"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+for _ in range(100):
+    if m.requests():
+        break
+    time.sleep(0.05)
+t0 = time.time()
+proc.send_signal(signal.SIGINT)
+out, err = proc.communicate(timeout=20)
+t.check("SIGINT aborts the model call at once (exit 130), the question stays in the transcript",
+        proc.returncode == 130 and time.time() - t0 < 2 and [(e["role"], e["content"]) for e in env.messages()] ==
+        [("user", "hi")], (proc.returncode, err))
+m.stop(); env.cleanup()
+
 # --- /new starts a new transcript, the old one stays ---
 m, env = scenario("anthropic", [{"kind": "reply", "text": "one"}, {"kind": "reply", "text": "two"}])
 env.agent("before")
