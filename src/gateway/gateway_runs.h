@@ -2,11 +2,12 @@
  * gateway/gateway_runs.h — the registry of running agent turns, so chat.abort can stop one
  * from another request and a retried chat.send (same idempotencyKey) does not start a second.
  *
- * Contract: a run is registered (gateway_runs_add) by the job that executes it before agent_turn() and
- * removed (gateway_runs_remove) before that job's hook returns, so the job pointer it holds is valid for
- * as long as it is in the registry. Aborting means cancelling that job: its cancel flag is the
- * turn's abort flag. Finished runs with an idempotency key are remembered (GATEWAY_RUNS_DONE_MAX)
- * for retries. Everything is guarded by the app's mutex; no function here blocks.
+ * Contract: a run is registered (gateway_runs_add) by the job that executes it before
+ * agent_turn() and removed (gateway_runs_remove) before that job's hook returns, so the job
+ * pointer it holds is valid for as long as it is in the registry. Aborting means cancelling that
+ * job: its cancel flag is the turn's abort flag. Finished runs with an idempotency key are
+ * remembered (GATEWAY_RUNS_DONE_MAX) for retries. Everything is guarded by the app's mutex; no
+ * function here blocks, so chat.abort can run on the gateway's loop thread.
  */
 #ifndef CHELA_GATEWAY_GATEWAY_RUNS_H
 #define CHELA_GATEWAY_GATEWAY_RUNS_H
