@@ -12,7 +12,8 @@
  *     and the loop delivers both to the client that asked, if it is still connected.
  *   - Hooks are how other modules (agent runtime, policy/tools engine, sessions, sandbox)
  *     plug in. A NULL hook gets the documented fallback: an honest error or an empty answer,
- *     never a made-up reply. Hooks run on worker threads and must be thread-safe.
+ *     never a made-up reply. Hooks run on worker threads (chat_abort on the loop thread) and
+ *     must be thread-safe.
  *   - The token is never logged, never put in a page, and compared in constant time.
  */
 #ifndef CHELA_GATEWAY_GATEWAY_H
@@ -126,7 +127,8 @@ struct gateway_hooks {
 	void *ctx;
 	gateway_method_fn chat_send;        /* NULL: error no_model "no model configured" */
 	gateway_method_fn chat_history;     /* NULL: error no_model */
-	gateway_method_fn chat_abort;       /* NULL: error no_model */
+	gateway_method_fn chat_abort;       /* NULL: error no_model. Runs on the loop thread (a full
+					     * pool must not delay it): it may only flag jobs, never block */
 	gateway_method_fn sessions_list;    /* NULL: built-in {sessions:[]} (no session store yet) */
 	gateway_method_fn sessions_reset;   /* NULL: built-in not_found (there are no sessions) */
 	gateway_method_fn sandbox_explain;  /* NULL: error unavailable */

@@ -21,18 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hooks of the chat side (gateway_chat.c, gateway_openai.c). */
-void gateway_chat_send(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res);
-void gateway_chat_history(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res);
-void gateway_chat_abort(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res);
-void gateway_sessions_list(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res);
-void gateway_sessions_reset(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res);
-void gateway_openai_completions(void *ctx, struct gateway_job *job, const cJSON *params,
-				struct gateway_result *res);
-
-struct app_cfg *app_cfg_get(struct gateway_app *app)
+struct gateway_app_cfg *gateway_app_cfg_get(struct gateway_app *app)
 {
-	struct app_cfg *c;
+	struct gateway_app_cfg *c;
 
 	pthread_mutex_lock(&app->mu);
 	c = app->cur;
@@ -41,7 +32,7 @@ struct app_cfg *app_cfg_get(struct gateway_app *app)
 	return c;
 }
 
-void app_cfg_put(struct gateway_app *app, struct app_cfg *c)
+void gateway_app_cfg_put(struct gateway_app *app, struct gateway_app_cfg *c)
 {
 	int last;
 
@@ -54,9 +45,9 @@ void app_cfg_put(struct gateway_app *app, struct app_cfg *c)
 	}
 }
 
-static struct app_cfg *cfg_ref_new(struct config *cfg)
+static struct gateway_app_cfg *cfg_ref_new(struct config *cfg)
 {
-	struct app_cfg *c = xcalloc(1, sizeof *c);
+	struct gateway_app_cfg *c = xcalloc(1, sizeof *c);
 
 	c->cfg = cfg;
 	c->refs = 1; /* the app's own reference, dropped when it is replaced */
@@ -80,13 +71,13 @@ struct gateway_app *gateway_app_open(struct config *cfg, char *err, size_t errle
 
 void gateway_app_reload(struct gateway_app *app, struct config *cfg)
 {
-	struct app_cfg *old;
+	struct gateway_app_cfg *old;
 
 	pthread_mutex_lock(&app->mu);
 	old = app->cur;
 	app->cur = cfg_ref_new(cfg);
 	pthread_mutex_unlock(&app->mu);
-	app_cfg_put(app, old);
+	gateway_app_cfg_put(app, old);
 }
 
 void gateway_app_close(struct gateway_app *app)
@@ -105,13 +96,14 @@ void gateway_app_close(struct gateway_app *app)
 		return;
 	}
 	session_store_close(app->store);
-	runs_free(app);
-	app_cfg_put(app, app->cur);
+	gateway_runs_free(app);
+	gateway_app_cfg_put(app, app->cur);
 	pthread_mutex_destroy(&app->mu);
 	free(app);
 }
 
-int app_param_str(const cJSON *params, const char *name, size_t max, const char **out, struct gateway_result *res)
+int gateway_app_param_str(const cJSON *params, const char *name, size_t max, const char **out,
+			  struct gateway_result *res)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
 
@@ -127,15 +119,15 @@ int app_param_str(const cJSON *params, const char *name, size_t max, const char 
 }
 
 /* see gateway_app_int.h — the same rule as `chela agent --session/--agent` */
-int app_resolve(const struct config *cfg, const cJSON *params, const char *key_field, struct app_target *t,
-		struct gateway_result *res)
+int gateway_app_resolve(const struct config *cfg, const cJSON *params, const char *key_field,
+			struct gateway_app_target *t, struct gateway_result *res)
 {
 	const char *raw = NULL, *agent_id = NULL;
 	char from_key[CONFIG_AGENT_ID_MAX + 8], err[ERR_LEN];
 
 	memset(t, 0, sizeof *t);
-	if ((key_field && app_param_str(params, key_field, SESSION_KEY_MAX, &raw, res) < 0) ||
-	    app_param_str(params, "agentId", CONFIG_AGENT_ID_MAX, &agent_id, res) < 0)
+	if ((key_field && gateway_app_param_str(params, key_field, SESSION_KEY_MAX, &raw, res) < 0) ||
+	    gateway_app_param_str(params, "agentId", CONFIG_AGENT_ID_MAX, &agent_id, res) < 0)
 		return -1;
 	if (raw && raw[0] == '\0')
 		raw = NULL;
@@ -170,17 +162,17 @@ int app_resolve(const struct config *cfg, const cJSON *params, const char *key_f
 static void hook_tools_invoke(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	const struct config *cfg = ac->cfg;
 	const cJSON *tool = cJSON_GetObjectItemCaseSensitive(params, "tool");
 	const cJSON *args = cJSON_GetObjectItemCaseSensitive(params, "args");
 	struct tools_call call;
-	struct app_target t;
+	struct gateway_app_target t;
 	char *argtext = NULL, *out = NULL;
 	int status = TOOLS_FAILED, id;
 
 	(void)job;
-	if (app_resolve(cfg, params, "sessionKey", &t, res) < 0)
+	if (gateway_app_resolve(cfg, params, "sessionKey", &t, res) < 0)
 		goto done;
 	id = policy_tool_find(tool->valuestring);
 	if (id < 0) {
@@ -221,7 +213,7 @@ static void hook_tools_invoke(void *ctx, struct gateway_job *job, const cJSON *p
 done:
 	free(argtext);
 	free(out);
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }
 
 /*
@@ -232,7 +224,7 @@ done:
 static void hook_sandbox_explain(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	const char *key = NULL, *agent_id = NULL, *sender = NULL;
 	struct docker docker;
 	struct sandbox_mgr mgr;
@@ -240,9 +232,9 @@ static void hook_sandbox_explain(void *ctx, struct gateway_job *job, const cJSON
 	int connected;
 
 	(void)job;
-	if (app_param_str(params, "sessionKey", SESSION_KEY_MAX, &key, res) < 0 ||
-	    app_param_str(params, "agentId", CONFIG_AGENT_ID_MAX, &agent_id, res) < 0 ||
-	    app_param_str(params, "sender", SESSION_KEY_MAX, &sender, res) < 0)
+	if (gateway_app_param_str(params, "sessionKey", SESSION_KEY_MAX, &key, res) < 0 ||
+	    gateway_app_param_str(params, "agentId", CONFIG_AGENT_ID_MAX, &agent_id, res) < 0 ||
+	    gateway_app_param_str(params, "sender", SESSION_KEY_MAX, &sender, res) < 0)
 		goto done;
 	connected = docker_open(&docker, NULL, engine_err, sizeof engine_err) == 0;
 	sandbox_mgr_init(&mgr, ac->cfg, connected ? &docker : NULL, NULL, 0);
@@ -253,7 +245,7 @@ static void hook_sandbox_explain(void *ctx, struct gateway_job *job, const cJSON
 		gateway_result_error(res, strstr(err, "no agent") ? 404 : 400,
 				     strstr(err, "no agent") ? "not_found" : "invalid_request", "%s", err);
 done:
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }
 
 void gateway_app_hooks(struct gateway_app *app, struct gateway_hooks *out)

@@ -68,7 +68,7 @@ static void on_start(void *ctx, const char *run_id, const char *session_key)
 	struct chat_turn *t = ctx;
 	cJSON *p = cJSON_CreateObject();
 
-	runs_set_id(t->app, &t->run, run_id, session_key);
+	gateway_runs_set_id(t->app, &t->run, run_id, session_key);
 	t->started = 1;
 	cJSON_AddStringToObject(p, "runId", run_id);
 	cJSON_AddStringToObject(p, "sessionKey", session_key);
@@ -182,22 +182,22 @@ static void turn_finished(struct chat_turn *t, enum agent_status st, const struc
 void gateway_chat_send(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	const char *message = NULL, *idem = NULL;
 	struct agent_events ev = {0};
 	struct agent_turn_req req;
 	struct agent_turn_result r;
 	struct chat_turn t;
-	struct app_target tg;
+	struct gateway_app_target tg;
 	enum agent_status st;
 	char err[ERR_LEN] = "", prev_id[AGENT_RUN_ID_LEN + 1];
 	int running = 0;
 
 	memset(&t, 0, sizeof t);
 	memset(&r, 0, sizeof r);
-	if (app_resolve(ac->cfg, params, "sessionKey", &tg, res) < 0 ||
-	    app_param_str(params, "message", CHAT_MESSAGE_MAX, &message, res) < 0 ||
-	    app_param_str(params, "idempotencyKey", GATEWAY_IDEM_MAX, &idem, res) < 0)
+	if (gateway_app_resolve(ac->cfg, params, "sessionKey", &tg, res) < 0 ||
+	    gateway_app_param_str(params, "message", CHAT_MESSAGE_MAX, &message, res) < 0 ||
+	    gateway_app_param_str(params, "idempotencyKey", GATEWAY_IDEM_MAX, &idem, res) < 0)
 		goto done;
 	if (message == NULL || message[strspn(message, " \t\r\n")] == '\0') {
 		gateway_result_error(res, 400, "invalid_request", "\"message\" must be a non-empty string");
@@ -208,7 +208,7 @@ void gateway_chat_send(void *ctx, struct gateway_job *job, const cJSON *params, 
 	t.run.job = job;
 	snprintf(t.run.session_key, sizeof t.run.session_key, "%s", tg.key);
 	snprintf(t.run.idem, sizeof t.run.idem, "%s", idem ? idem : "");
-	if (runs_add(app, &t.run, prev_id, sizeof prev_id, &running)) {
+	if (gateway_runs_add(app, &t.run, prev_id, sizeof prev_id, &running)) {
 		/* A retry of a request we already have: point at that run instead of starting another. */
 		res->payload = cJSON_CreateObject();
 		cJSON_AddStringToObject(res->payload, "runId", prev_id);
@@ -230,7 +230,7 @@ void gateway_chat_send(void *ctx, struct gateway_job *job, const cJSON *params, 
 	req.abort = gateway_job_cancel_flag(job);
 	req.stream = 1;
 	st = agent_turn(&req, &ev, &r, err, sizeof err);
-	runs_remove(app, &t.run);
+	gateway_runs_remove(app, &t.run);
 	log_event(st == AGENT_FAILED ? LOG_WARN : LOG_INFO, "chat.turn", "run=%s session=%s status=%s tools=%d%s%s",
 		  r.run_id, log_quote(t.run.session_key),
 		  st == AGENT_OK ? "ok" : st == AGENT_ABORTED ? "aborted" : "error", r.tool_calls,
@@ -238,24 +238,24 @@ void gateway_chat_send(void *ctx, struct gateway_job *job, const cJSON *params, 
 	turn_finished(&t, st, &r, err, res);
 	agent_result_free(&r);
 done:
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }
 
 void gateway_chat_abort(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	const char *run_id = NULL;
-	struct app_target tg;
+	struct gateway_app_target tg;
 	cJSON *ids;
 	int n;
 
 	(void)job;
-	if (app_resolve(ac->cfg, params, "sessionKey", &tg, res) < 0 ||
-	    app_param_str(params, "runId", AGENT_RUN_ID_LEN * 2, &run_id, res) < 0)
+	if (gateway_app_resolve(ac->cfg, params, "sessionKey", &tg, res) < 0 ||
+	    gateway_app_param_str(params, "runId", AGENT_RUN_ID_LEN * 2, &run_id, res) < 0)
 		goto done;
 	ids = cJSON_CreateArray();
-	n = runs_abort(app, tg.key, run_id && run_id[0] ? run_id : NULL, ids);
+	n = gateway_runs_abort(app, tg.key, run_id && run_id[0] ? run_id : NULL, ids);
 	res->payload = cJSON_CreateObject();
 	cJSON_AddTrueToObject(res->payload, "ok");
 	cJSON_AddBoolToObject(res->payload, "aborted", n > 0);
@@ -263,5 +263,5 @@ void gateway_chat_abort(void *ctx, struct gateway_job *job, const cJSON *params,
 	log_event(LOG_INFO, "chat.abort", "session=%s run=%s aborted=%d", log_quote(tg.key),
 		  log_quote(run_id ? run_id : ""), n);
 done:
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }

@@ -239,7 +239,7 @@ static const struct config_agent *model_agent(const struct config *cfg, const ch
 void gateway_openai_completions(void *ctx, struct gateway_job *job, const cJSON *body, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	const cJSON *model = cJSON_GetObjectItemCaseSensitive(body, "model");
 	const cJSON *messages = cJSON_GetObjectItemCaseSensitive(body, "messages");
 	const cJSON *stream = cJSON_GetObjectItemCaseSensitive(body, "stream");
@@ -308,5 +308,5 @@ void gateway_openai_completions(void *ctx, struct gateway_job *job, const cJSON 
 	agent_result_free(&r);
 done:
 	free(message);
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }

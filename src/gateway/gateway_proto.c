@@ -233,6 +233,20 @@ static void proto_submit(struct gateway_conn *c, gateway_method_fn fn, const cha
 		res_err(c, id, "busy", "the gateway has too many jobs queued; retry shortly");
 }
 
+/*
+ * chat.abort runs here, on the loop: it only flags running turns (gateway.h), and it must work
+ * when every worker is busy with the very turns it is meant to stop.
+ */
+static void proto_inline(struct gateway_conn *c, gateway_method_fn fn, const char *id, const char *method,
+			 const cJSON *params)
+{
+	struct gateway_job *job = gateway_job_new(c, JOB_WS, fn, params, id, method);
+
+	fn(job->ctx, job, job->params, &job->res);
+	gateway_proto_job_done(c, job);
+	gateway_job_free(job);
+}
+
 static void proto_call(struct gateway_conn *c, const char *id, const char *method, const cJSON *params)
 {
 	const struct gateway_hooks *h = &c->gw->hooks;
@@ -284,6 +298,10 @@ static void proto_call(struct gateway_conn *c, const char *id, const char *metho
 	if (fn == NULL) {
 		snprintf(msg, sizeof msg, "unknown method '%.100s'", method);
 		res_err(c, id, "unknown_method", msg);
+		return;
+	}
+	if (fn == h->chat_abort) {
+		proto_inline(c, fn, id, method, params);
 		return;
 	}
 	proto_submit(c, fn, id, method, params);

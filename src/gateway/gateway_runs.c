@@ -18,7 +18,7 @@ static struct gateway_run *find_idem(struct gateway_run *l, const char *key, con
 	return NULL;
 }
 
-int runs_add(struct gateway_app *app, struct gateway_run *run, char *run_id_out, size_t outlen, int *running)
+int gateway_runs_add(struct gateway_app *app, struct gateway_run *run, char *run_id_out, size_t outlen, int *running)
 {
 	struct gateway_run *prev = NULL;
 
@@ -39,7 +39,7 @@ int runs_add(struct gateway_app *app, struct gateway_run *run, char *run_id_out,
 	return prev != NULL;
 }
 
-void runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id, const char *session_key)
+void gateway_runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id, const char *session_key)
 {
 	pthread_mutex_lock(&app->mu);
 	snprintf(run->run_id, sizeof run->run_id, "%s", run_id);
@@ -72,7 +72,7 @@ static void remember(struct gateway_app *app, const struct gateway_run *run)
 		}
 }
 
-void runs_remove(struct gateway_app *app, struct gateway_run *run)
+void gateway_runs_remove(struct gateway_app *app, struct gateway_run *run)
 {
 	struct gateway_run **pp;
 
@@ -88,7 +88,7 @@ void runs_remove(struct gateway_app *app, struct gateway_run *run)
 	pthread_mutex_unlock(&app->mu);
 }
 
-int runs_abort(struct gateway_app *app, const char *session_key, const char *run_id, cJSON *ids)
+int gateway_runs_abort(struct gateway_app *app, const char *session_key, const char *run_id, cJSON *ids)
 {
 	struct gateway_run *r;
 	int n = 0;
@@ -108,7 +108,7 @@ int runs_abort(struct gateway_app *app, const char *session_key, const char *run
 	return n;
 }
 
-void runs_free(struct gateway_app *app)
+void gateway_runs_free(struct gateway_app *app)
 {
 	while (app->done) {
 		struct gateway_run *x = app->done;

@@ -2,11 +2,12 @@
  * gateway/gateway_runs.h — the registry of running agent turns, so chat.abort can stop one
  * from another request and a retried chat.send (same idempotencyKey) does not start a second.
  *
- * Contract: a run is registered (runs_add) by the job that executes it before agent_turn() and
- * removed (runs_remove) before that job's hook returns, so the job pointer it holds is valid for
- * as long as it is in the registry. Aborting means cancelling that job: its cancel flag is the
- * turn's abort flag. Finished runs with an idempotency key are remembered (GATEWAY_RUNS_DONE_MAX)
- * for retries. Everything is guarded by the app's mutex; no function here blocks.
+ * Contract: a run is registered (gateway_runs_add) by the job that executes it before
+ * agent_turn() and removed (gateway_runs_remove) before that job's hook returns, so the job
+ * pointer it holds is valid for as long as it is in the registry. Aborting means cancelling that
+ * job: its cancel flag is the turn's abort flag. Finished runs with an idempotency key are
+ * remembered (GATEWAY_RUNS_DONE_MAX) for retries. Everything is guarded by the app's mutex; no
+ * function here blocks, so chat.abort can run on the gateway's loop thread.
  */
 #ifndef CHELA_GATEWAY_GATEWAY_RUNS_H
 #define CHELA_GATEWAY_GATEWAY_RUNS_H
@@ -32,14 +33,14 @@ struct gateway_run {
  * key that is running or recently finished, nothing is added: returns 1 and writes that run's
  * id into run_id_out (maybe "") and whether it is still running into *running.
  */
-int runs_add(struct gateway_app *app, struct gateway_run *run, char *run_id_out, size_t outlen, int *running);
+int gateway_runs_add(struct gateway_app *app, struct gateway_run *run, char *run_id_out, size_t outlen, int *running);
 /* The turn started: its id and canonical session key (chat.abort matches on both). */
-void runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id, const char *session_key);
-void runs_remove(struct gateway_app *app, struct gateway_run *run);
+void gateway_runs_set_id(struct gateway_app *app, struct gateway_run *run, const char *run_id, const char *session_key);
+void gateway_runs_remove(struct gateway_app *app, struct gateway_run *run);
 /* Abort the run run_id, or (run_id NULL) every run of session_key. Returns how many; their
  * ids are added to the array ids (may be NULL). */
-int runs_abort(struct gateway_app *app, const char *session_key, const char *run_id, cJSON *ids);
+int gateway_runs_abort(struct gateway_app *app, const char *session_key, const char *run_id, cJSON *ids);
 /* Forget the remembered runs (gateway_app_close). */
-void runs_free(struct gateway_app *app);
+void gateway_runs_free(struct gateway_app *app);
 
 #endif

@@ -85,15 +85,15 @@ static cJSON *history_message(const cJSON *e)
 void gateway_chat_history(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(params, "limit"), *e;
 	char warning[ERR_LEN] = "", err[ERR_LEN] = "";
-	struct app_target tg;
+	struct gateway_app_target tg;
 	cJSON *entries = NULL, *msgs, *m;
 	int limit = HISTORY_DEFAULT_LIMIT, n, skip;
 
 	(void)job;
-	if (app_resolve(ac->cfg, params, "sessionKey", &tg, res) < 0)
+	if (gateway_app_resolve(ac->cfg, params, "sessionKey", &tg, res) < 0)
 		goto done;
 	if (lim && !cJSON_IsNull(lim)) {
 		if (!cJSON_IsNumber(lim) || lim->valuedouble < 1) {
@@ -120,19 +120,19 @@ void gateway_chat_history(void *ctx, struct gateway_job *job, const cJSON *param
 	cJSON_AddItemToObject(res->payload, "messages", msgs);
 done:
 	cJSON_Delete(entries);
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }
 
 void gateway_sessions_list(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	const char *agent_id = NULL;
 	char err[ERR_LEN] = "";
 	cJSON *list;
 
 	(void)job;
-	if (app_param_str(params, "agentId", CONFIG_AGENT_ID_MAX, &agent_id, res) < 0)
+	if (gateway_app_param_str(params, "agentId", CONFIG_AGENT_ID_MAX, &agent_id, res) < 0)
 		goto done;
 	if (agent_id && agent_id[0] && config_agent_find(ac->cfg, agent_id) == NULL) {
 		gateway_result_error(res, 404, "not_found", "no agent \"%s\"", agent_id);
@@ -147,20 +147,20 @@ void gateway_sessions_list(void *ctx, struct gateway_job *job, const cJSON *para
 	cJSON_AddNumberToObject(res->payload, "count", cJSON_GetArraySize(list));
 	cJSON_AddItemToObject(res->payload, "sessions", list);
 done:
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }
 
 void gateway_sessions_reset(void *ctx, struct gateway_job *job, const cJSON *params, struct gateway_result *res)
 {
 	struct gateway_app *app = ctx;
-	struct app_cfg *ac = app_cfg_get(app);
+	struct gateway_app_cfg *ac = gateway_app_cfg_get(app);
 	char err[ERR_LEN] = "";
-	struct app_target tg;
+	struct gateway_app_target tg;
 	int rc;
 
 	(void)job;
 	/* OpenClaw names the session `key`; the page sends both. */
-	if (app_resolve(ac->cfg, params, cJSON_GetObjectItemCaseSensitive(params, "key") ? "key" : "sessionKey", &tg,
+	if (gateway_app_resolve(ac->cfg, params, cJSON_GetObjectItemCaseSensitive(params, "key") ? "key" : "sessionKey", &tg,
 			res) < 0)
 		goto done;
 	/* Under the turn lock: a reset in the middle of a turn would split it across two files. */
@@ -176,5 +176,5 @@ void gateway_sessions_reset(void *ctx, struct gateway_job *job, const cJSON *par
 	cJSON_AddTrueToObject(res->payload, "ok");
 	cJSON_AddStringToObject(res->payload, "key", tg.key);
 done:
-	app_cfg_put(app, ac);
+	gateway_app_cfg_put(app, ac);
 }

@@ -23,7 +23,8 @@ llm = LLM([
     {"kind": "garbage", "body": "<html>not json</html>"},                                         # 6 garbage
     {"kind": "reply", "text": "Still here."},                                                     # 7 after
     {"kind": "slow", "delay": 8, "text": "nobody listens"},                                       # 8 disconnect
-    {"kind": "slow", "delay": 8, "text": "cut by SIGTERM"},                                       # 9 shutdown
+] + [{"kind": "slow", "delay": 8, "text": "pool filler"}] * 16 + [                                  # 9 full pool
+    {"kind": "slow", "delay": 8, "text": "cut by SIGTERM"},                                       # 10 shutdown
 ])
 gw = Gateway(config="[gateway]\ntoken = chat-token\n" + llm.config())
 if not t.check("gateway starts with a model configured", gw.port, gw.log()[-400:]):
@@ -193,14 +194,31 @@ t.check("a tool denied by policy -> 403 naming its layer and key", r.status == 4
 
 t.check("the gateway is still up after all of it", request(p, "GET", "/healthz").status == 200, "")
 t.check("no crash or sanitizer report in the log", "AddressSanitizer" not in gw.log() and "runtime error" not in gw.log(), "")
+# 9. every worker busy with a slow turn: chat.abort is still answered at once and stops them
+for i in range(16):
+    w.send_json({"type": "req", "id": "p%d" % i, "method": "chat.send", "params": {"sessionKey": "pool%d" % i, "message": "fill"}})
+ws_collect(w, lambda f: f.get("id") == "p15", timeout=10)
+time.sleep(0.3)
+t0 = time.monotonic()
+r = w.call("chat.abort", {"sessionKey": "pool3"}, rid="pa")
+t.check("pool full of turns: chat.abort answers within 0.5 s", r["ok"] and r["payload"]["aborted"] and
+        time.monotonic() - t0 < 0.5, (r, time.monotonic() - t0))
+for i in range(16):
+    if i != 3:
+        w.call("chat.abort", {"sessionKey": "pool%d" % i}, rid="pa%d" % i)
+deadline = time.monotonic() + 5
+while time.monotonic() < deadline and gw.log().count("status=aborted") < 18:
+    time.sleep(0.05)
+t.eq("all 16 turns end aborted", 18, gw.log().count("status=aborted"))
+
 w.send_json({"type": "req", "id": "s9", "method": "chat.send", "params": {"sessionKey": "main", "message": "slow, then stop"}})
 ws_collect(w, lambda f: f.get("id") == "s9", timeout=10)
 t0 = time.monotonic()
 rc = gw.stop()
 took = time.monotonic() - t0
-# aborted turns so far: chat.abort, the disconnect, and now this one
+# aborted turns so far: chat.abort, the disconnect, the 16 of the full pool, and now this one
 t.check("SIGTERM during a turn: exit 0 within 1.5 s, the turn aborted", rc == 0 and took < 1.5 and
-        gw.log().count("event=chat.turn") and gw.log().count("status=aborted") == 3, (rc, took, gw.log()[-300:]))
+        gw.log().count("status=aborted") == 19, (rc, took, gw.log()[-300:]))
 w.close()
 llm.stop()
 PY

@@ -1,8 +1,9 @@
 #!/bin/sh
 # test/integration/web_page.sh — the web chat page served by the real `chela gateway`, driven in
 # headless Chromium (Debian's /usr/bin/chromium through playwright-core): wrong then right token,
-# a message answered with the "no model configured" error, escaping, token hygiene, a gateway
-# restart with reconnect, phone layout. Screenshots: build/test-logs/web_page.png and
+# a real turn against test/llm/llm_server.py (reply, a tool call run on the host), the model
+# unreachable (error shown, box usable), escaping, token hygiene, the CSP, a gateway restart with
+# reconnect, /new, phone layout. Screenshots: build/test-logs/web_page.png and
 # build/test-logs/web_page_phone.png. The steps are in test/web/web_page.js.
 SUITE=web_page
 . test/lib.sh

@@ -2,8 +2,8 @@
 # test/integration/web_render.sh — the web chat page's rendering paths in headless Chromium
 # against test/web/fake_gateway.js, a scripted peer speaking the gateway's WebSocket protocol:
 # streamed replies, tool calls with where they ran (host or container), collapsible output,
-# escaping of model/tool output, Stop, /new, the session picker, reconnect. The real gateway
-# cannot produce replies or tool calls without a configured model; web_page.sh drives it.
+# escaping of model/tool output, Stop, /new, the session picker, reconnect. web_page.sh drives
+# the real gateway with a scripted model; this covers what that setup does not produce.
 # Screenshots: build/test-logs/web_render.png and build/test-logs/web_render_phone.png.
 SUITE=web_render
 . test/lib.sh

@@ -1,7 +1,8 @@
 // test/web/web_render.js — the page's rendering paths in headless Chromium, against the scripted
 // protocol peer test/web/fake_gateway.js (streamed deltas, tool cards with where they ran,
-// escaping of model/tool output, Stop, /new, the session picker, reconnect). The real gateway is
-// driven by web_page.js; this covers what it cannot produce without a configured model.
+// escaping of model/tool output, Stop, /new, the session picker, reconnect). web_page.js drives
+// the real gateway with a scripted model (a real turn, a host tool call, an unreachable model);
+// this covers what that setup does not produce: sandbox containers, no_model, a held run.
 //
 //   node test/web/web_render.js OUT_DIR
 'use strict';
