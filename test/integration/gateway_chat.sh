@@ -23,7 +23,7 @@ llm = LLM([
     {"kind": "garbage", "body": "<html>not json</html>"},                                         # 6 garbage
     {"kind": "reply", "text": "Still here."},                                                     # 7 after
     {"kind": "slow", "delay": 8, "text": "nobody listens"},                                       # 8 disconnect
-] + [{"kind": "slow", "delay": 8, "text": "pool filler"}] * 16 + [                                  # 9 full pool
+] + [{"kind": "slow", "delay": 8, "text": "pool filler"}] * 16 + [                                  # 9 sixteen turns at once
     {"kind": "slow", "delay": 8, "text": "cut by SIGTERM"},                                       # 10 shutdown
 ])
 gw = Gateway(config="[gateway]\ntoken = chat-token\n" + llm.config())
@@ -201,7 +201,7 @@ ws_collect(w, lambda f: f.get("id") == "p15", timeout=10)
 time.sleep(0.3)
 t0 = time.monotonic()
 r = w.call("chat.abort", {"sessionKey": "pool3"}, rid="pa")
-t.check("pool full of turns: chat.abort answers within 0.5 s", r["ok"] and r["payload"]["aborted"] and
+t.check("16 turns running at once: chat.abort answers within 0.5 s", r["ok"] and r["payload"]["aborted"] and
         time.monotonic() - t0 < 0.5, (r, time.monotonic() - t0))
 for i in range(16):
     if i != 3:
