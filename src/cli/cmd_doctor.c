@@ -35,6 +35,9 @@ struct doctor {
 };
 
 static void line(struct doctor *dr, const char *status, const char *remedy, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void line(struct doctor *dr, const char *status, const char *remedy, const char *fmt, ...)
 {
 	va_list ap;
 
