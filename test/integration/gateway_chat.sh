@@ -197,7 +197,10 @@ t.check("no crash or sanitizer report in the log", "AddressSanitizer" not in gw.
 # 9. every worker busy with a slow turn: chat.abort is still answered at once and stops them
 for i in range(16):
     w.send_json({"type": "req", "id": "p%d" % i, "method": "chat.send", "params": {"sessionKey": "pool%d" % i, "message": "fill"}})
-ws_collect(w, lambda f: f.get("id") == "p15", timeout=10)
+# Their answers come from different workers, so they may arrive in any order: wait for all 16,
+# or a late one would be taken for chat.abort's answer below.
+pending = set("p%d" % i for i in range(16))
+ws_collect(w, lambda f: pending.discard(f.get("id")) or not pending, timeout=10)
 time.sleep(0.3)
 t0 = time.monotonic()
 r = w.call("chat.abort", {"sessionKey": "pool3"}, rid="pa")
