@@ -19,64 +19,25 @@ cd "$top" || exit 1
 : > bench/results/agent_turn.txt
 [ -x build/chela ] || { echo "bench agent_turn: build/chela missing: run ./build.sh" >&2; exit 1; }
 TURNS=${TURNS:-200} SESSIONS=${SESSIONS:-100} CONCURRENT=${CONCURRENT:-100} \
-CHELA_BIN="$top/build/chela" python3 - <<'PY' || exit 1
-import http.client, json, os, shutil, signal, socket, statistics, subprocess, tempfile, threading, time
+CHELA_BIN="$top/build/chela" CHELA_TOP="$top" PYTHONPATH="$top/bench:$top/test/integration" python3 - <<'PY' || exit 1
+import http.client, json, os, shutil, signal, threading, time
+from benchlib import reporter, rss_kib
+from gateway_lib import LLM, Gateway
 
-CHELA = os.environ["CHELA_BIN"]
 TURNS, SESSIONS, CONC = int(os.environ["TURNS"]), int(os.environ["SESSIONS"]), int(os.environ["CONCURRENT"])
 TOKEN = "bench-token"
-
-def say(text):
-    line = "bench agent_turn: " + text
-    print(line, flush=True)
-    with open("bench/results/agent_turn.txt", "a") as f:
-        f.write(line + "\n")
-
-def rss_kib(pid, field="VmRSS"):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
+say = reporter("agent_turn")
 
 def pct(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
 
-def wait_file(path, secs=10):
-    end = time.time() + secs
-    while time.time() < end:
-        if os.path.exists(path) and os.path.getsize(path) > 0:
-            return open(path).read().strip()
-        time.sleep(0.02)
-    raise SystemExit("bench agent_turn: %s never appeared" % path)
-
-tmp = tempfile.mkdtemp(prefix="chela-bench-turn-")
-total = 2 * TURNS + SESSIONS + CONC + 10
-with open(os.path.join(tmp, "turns.json"), "w") as f:
-    json.dump([{"kind": "reply", "text": "ok, noted: the answer is forty-two."}] * total, f)
-model = subprocess.Popen(["python3", "test/llm/llm_server.py", "--provider", "openai", "--script",
-                          os.path.join(tmp, "turns.json"), "--port-file", os.path.join(tmp, "llm.port")],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-llm_port = int(wait_file(os.path.join(tmp, "llm.port")))
-state = os.path.join(tmp, "state")
-os.makedirs(state)
-with open(os.path.join(tmp, "chela.ini"), "w") as f:
-    f.write("[gateway]\ntoken = %s\nopenai_http = true\n\n[model]\nprovider = openai\nmodel = bench\n"
-            "base_url = http://127.0.0.1:%d\napi_key = sk-bench\n" % (TOKEN, llm_port))
-log = open(os.path.join(tmp, "gateway.log"), "w")
-gw = subprocess.Popen([CHELA, "gateway", "--config", os.path.join(tmp, "chela.ini"), "--state", state,
-                       "--port", "0"], stdout=log, stderr=subprocess.STDOUT)
-port = None
-for _ in range(500):
-    for line in open(os.path.join(tmp, "gateway.log")):
-        if "gateway.listen" in line and "port=" in line:
-            port = int(line.split("port=")[1].split()[0].strip('"'))
-    if port:
-        break
-    time.sleep(0.01)
+model = LLM([{"kind": "reply", "text": "ok, noted: the answer is forty-two."}] * (2 * TURNS + SESSIONS + CONC + 10))
+llm_port = model.port
+gw = Gateway(config="[gateway]\ntoken = %s\nopenai_http = true\n\n%s" % (TOKEN, model.config()))
+port = gw.port
 if not port:
-    raise SystemExit("bench agent_turn: the gateway did not log its port")
+    raise SystemExit("bench agent_turn: the gateway did not start: " + gw.log()[-300:])
 
 def request(p, path, body, headers, stream=False):
     c = http.client.HTTPConnection("127.0.0.1", p, timeout=60)
@@ -103,11 +64,11 @@ say("turn through the gateway   p50 %.2f ms, p99 %.2f ms (one session, growing t
     (pct(via, 50), pct(via, 99)))
 say("added by the gateway       p50 %.2f ms, p99 %.2f ms" % (pct(added, 50), pct(added, 99)))
 
-idle = rss_kib(gw.pid)
+idle = rss_kib(gw.proc.pid)
 for i in range(SESSIONS):
     request(port, "/v1/chat/completions", {"model": "chela", "user": "u%d" % i, "messages": msg},
             {"Content-Type": "application/json", "Authorization": "Bearer " + TOKEN})
-after = rss_kib(gw.pid)
+after = rss_kib(gw.proc.pid)
 say("RSS %.2f MiB before, %.2f MiB after %d sessions took a turn: %.1f KiB per session" %
     (idle / 1024.0, after / 1024.0, SESSIONS, (after - idle) / float(SESSIONS)))
 
@@ -116,7 +77,7 @@ stop = threading.Event()
 def sample():
     while not stop.is_set():
         try:
-            peak[0] = max(peak[0], rss_kib(gw.pid))
+            peak[0] = max(peak[0], rss_kib(gw.proc.pid))
         except OSError:
             return
         time.sleep(0.005)
@@ -151,8 +112,8 @@ say("%d sessions streaming at once: all done in %.0f ms; per stream p50 %.0f ms,
     (CONC, wall, pct(times, 50) if times else 0, pct(times, 99) if times else 0, len(errors),
      (" (first: %s)" % errors[0]) if errors else ""))
 say("peak RSS during the concurrent streams %.2f MiB (OpenClaw idles at ~950 MiB)" % (peak[0] / 1024.0))
-gw.send_signal(signal.SIGTERM)
-gw.wait(timeout=5)
-model.terminate()
-shutil.rmtree(tmp, ignore_errors=True)
+gw.stop(signal.SIGTERM)
+model.stop()
+shutil.rmtree(gw.state, ignore_errors=True)
+shutil.rmtree(model.dir, ignore_errors=True)
 PY

@@ -16,18 +16,15 @@ cd "$top" || exit 1
 command -v wrk >/dev/null 2>&1 || { echo "bench gateway: wrk missing (apt-get install wrk)" >&2; exit 1; }
 ulimit -n 8192 2>/dev/null || true
 STARTS=${STARTS:-20} WS_CONNS=${WS_CONNS:-1000} IDLE_S=${IDLE_S:-10} \
-CHELA_BIN="$top/build/chela" PYTHONPATH="$top/test/integration" python3 - <<'PY' || exit 1
+CHELA_BIN="$top/build/chela" PYTHONPATH="$top/bench:$top/test/integration" python3 - <<'PY' || exit 1
 import os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+from benchlib import reporter, rss_kib
 from gateway_lib import WS
 
 CHELA = os.environ["CHELA_BIN"]
 STARTS, CONNS, IDLE_S = int(os.environ["STARTS"]), int(os.environ["WS_CONNS"]), int(os.environ["IDLE_S"])
 
-def say(text):
-    line = "bench gateway: " + text
-    print(line, flush=True)
-    with open("bench/results/gateway.txt", "a") as f:
-        f.write(line + "\n")
+say = reporter("gateway")
 
 def free_port():
     s = socket.socket()
@@ -35,13 +32,6 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
-
-def rss_kib(pid, field="VmRSS"):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
 
 def healthz_ok(port):
     try:

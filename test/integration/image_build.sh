@@ -7,10 +7,8 @@ SUITE=image_build
 cd "$CHELA_TOP" || exit 1
 VERSION=$(cat VERSION)
 
-if [ "${CHELA_PROFILE:-release}" != release ]; then
-	t_ok "skipped under $CHELA_PROFILE: the image holds the static release binary"
-	exit 0
-fi
+. "$CHELA_TOP/test/image_lib.sh"
+image_release_only
 if ! out=$(sh docker/build-images.sh 2>&1); then
 	t_fail "build-images.sh" "$out"
 	exit 1

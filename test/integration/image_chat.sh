@@ -10,17 +10,10 @@ SUITE=image_chat
 . "$CHELA_TOP/test/lib.sh"
 cd "$CHELA_TOP" || exit 1
 
-if [ "${CHELA_PROFILE:-release}" != release ]; then
-	t_ok "skipped under $CHELA_PROFILE: the image holds the static release binary"
-	exit 0
-fi
-if docker compose version >/dev/null 2>&1; then compose() { docker compose "$@"; }
-elif command -v docker-compose >/dev/null 2>&1; then compose() { docker-compose "$@"; }
-else t_fail "compose" "neither 'docker compose' nor docker-compose is installed"; exit 1; fi
-for img in chela:latest chela-sandbox:bookworm-slim; do
-	docker image inspect "$img" >/dev/null 2>&1 || sh docker/build-images.sh >/dev/null 2>&1 ||
-		{ t_fail "image" "$img is missing and cannot be built"; exit 1; }
-done
+. "$CHELA_TOP/test/image_lib.sh"
+image_release_only
+image_find_compose
+image_ensure chela:latest chela-sandbox:bookworm-slim
 
 # The host as the gateway container reaches it: the default bridge's gateway address is one of
 # the host's own addresses, so traffic to it is delivered locally (INPUT), never forwarded.
@@ -83,10 +76,7 @@ trap cleanup EXIT INT TERM
 
 up() {
 	if ! out=$(cd "$proj" && compose -p "$name" up -d 2>&1); then t_fail "compose up -d ($1)" "$out"; return 1; fi
-	i=0
-	while [ "$(docker inspect -f '{{.State.Health.Status}}' "$name" 2>/dev/null)" != healthy ] && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1)); done
-	t_eq "gateway healthy ($1)" "healthy" "$(docker inspect -f '{{.State.Health.Status}}' "$name" 2>&1)"
+	compose_wait_healthy "$name" " ($1)"
 }
 chat() { # message -> the response body
 	curl -sS -m 60 "http://127.0.0.1:$port/v1/chat/completions" -H "Authorization: Bearer $token" \

@@ -6,18 +6,10 @@ SUITE=image_compose
 . "$CHELA_TOP/test/lib.sh"
 cd "$CHELA_TOP" || exit 1
 
-if [ "${CHELA_PROFILE:-release}" != release ]; then
-	t_ok "skipped under $CHELA_PROFILE: the image holds the static release binary"
-	exit 0
-fi
-if docker compose version >/dev/null 2>&1; then compose() { docker compose "$@"; }
-elif command -v docker-compose >/dev/null 2>&1; then compose() { docker-compose "$@"; }
-else
-	t_fail "compose" "neither 'docker compose' nor docker-compose is installed (apt-get install docker-compose)"
-	exit 1
-fi
-docker image inspect chela:latest >/dev/null 2>&1 || sh docker/build-images.sh --only chela >/dev/null 2>&1 ||
-	{ t_fail "image" "chela:latest is missing and cannot be built"; exit 1; }
+. "$CHELA_TOP/test/image_lib.sh"
+image_release_only
+image_find_compose
+image_ensure --only chela chela:latest
 
 # The user's project directory: compose.yml as shipped plus a .env for this host.
 proj=$(mktemp -d /tmp/chela-compose.XXXXXX)

@@ -9,17 +9,10 @@ SUITE=image_sandbox
 . "$CHELA_TOP/test/lib.sh"
 cd "$CHELA_TOP" || exit 1
 
-if [ "${CHELA_PROFILE:-release}" != release ]; then
-	t_ok "skipped under $CHELA_PROFILE: the image holds the static release binary"
-	exit 0
-fi
-if docker compose version >/dev/null 2>&1; then compose() { docker compose "$@"; }
-elif command -v docker-compose >/dev/null 2>&1; then compose() { docker-compose "$@"; }
-else t_fail "compose" "neither 'docker compose' nor docker-compose is installed"; exit 1; fi
-for img in chela:latest chela-sandbox:bookworm-slim; do
-	docker image inspect "$img" >/dev/null 2>&1 || sh docker/build-images.sh >/dev/null 2>&1 ||
-		{ t_fail "image" "$img is missing and cannot be built"; exit 1; }
-done
+. "$CHELA_TOP/test/image_lib.sh"
+image_release_only
+image_find_compose
+image_ensure chela:latest chela-sandbox:bookworm-slim
 
 proj=$(mktemp -d /tmp/chela-sbx.XXXXXX)
 name="chelasbx$$"
@@ -41,10 +34,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if ! out=$(cd "$proj" && compose -p "$name" up -d 2>&1); then t_fail "compose up -d" "$out"; exit 1; fi
-i=0
-while [ "$(docker inspect -f '{{.State.Health.Status}}' "$name" 2>/dev/null)" != healthy ] && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1)); done
-t_eq "gateway healthy" "healthy" "$(docker inspect -f '{{.State.Health.Status}}' "$name" 2>&1)"
+compose_wait_healthy "$name" ""
 
 tool() { docker exec "$name" /chela tool "$1" --session main --args "$2" 2>&1; }
 out=$(tool write '{"path":"from-gateway.txt","content":"written by a sandboxed tool"}')
