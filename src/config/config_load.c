@@ -464,15 +464,22 @@ static void check_cross(struct cfg_loader *L)
 			 "[channel.discord] token is required (token = ${DISCORD_BOT_TOKEN})");
 }
 
+/* The state dir is always absolute: every default below it (workspace_root, the workspace)
+ * must be, and `--state st` names ./st as a user expects. */
 static char *default_state_dir(const char *state_dir)
 {
 	const char *env = getenv("CHELA_STATE_DIR");
+	char *home, *abs;
 
 	if (state_dir && *state_dir)
-		return fs_expand_home(state_dir);
-	if (env && *env)
-		return fs_expand_home(env);
-	return fs_expand_home("~/.chela");
+		home = fs_expand_home(state_dir);
+	else if (env && *env)
+		home = fs_expand_home(env);
+	else
+		home = fs_expand_home("~/.chela");
+	abs = fs_absolute(home);
+	free(home);
+	return abs;
 }
 
 static struct config *config_new(const char *state_dir)

@@ -166,3 +166,14 @@ char *fs_expand_home(const char *path)
 		home = "/";
 	return path[1] ? fs_path_join(home, path + 2) : xstrdup(home);
 }
+
+char *fs_absolute(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		snprintf(cwd, sizeof cwd, "/");
+	return strcmp(path, ".") == 0 ? xstrdup(cwd) : fs_path_join(cwd, path);
+}

@@ -25,5 +25,8 @@ int fs_is_dir(const char *path);
 char *fs_path_join(const char *a, const char *b);
 /* "~" or "~/x" → $HOME[/x]; anything else is copied. */
 char *fs_expand_home(const char *path);
+/* path made absolute against the current directory (already absolute: copied). Lexical only:
+ * no symlinks resolved, the path need not exist. If the cwd cannot be read, "/" stands in. */
+char *fs_absolute(const char *path);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct config *load(const char *text, struct config_errors *errs)
 {
@@ -253,6 +254,23 @@ TEST(empty_value_keeps_default)
 	config_free(cfg);
 }
 
+/* `--state st` once aborted: the defaults below a relative state dir were not absolute. */
+TEST(relative_state_dir_is_made_absolute)
+{
+	struct config *cfg = NULL;
+	struct config_errors errs;
+
+	CHECK(chdir("/tmp") == 0);
+	CHECK(config_load_buffer("t.ini", "[gateway]\n", 10, "st", &cfg, &errs) == 0);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		CHECK_STR(cfg->state_dir, "/tmp/st");
+		CHECK_STR(config_agent_find(cfg, "main")->sandbox.workspace_root, "/tmp/st/sandboxes");
+	}
+	config_free(cfg);
+	config_errors_free(&errs);
+}
+
 TEST(secret_looking_names)
 {
 	CHECK(config_key_looks_secret("GITHUB_TOKEN"));
@@ -279,6 +297,7 @@ int main(void)
 	RUN(errors_are_precise);
 	RUN(nul_byte_and_size_caps);
 	RUN(empty_value_keeps_default);
+	RUN(relative_state_dir_is_made_absolute);
 	RUN(secret_looking_names);
 	return harness_done();
 }

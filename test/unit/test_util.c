@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 TEST(buf_grows_and_caps)
 {
@@ -77,6 +78,16 @@ TEST(paths)
 	free(p);
 	p = fs_expand_home("~other/y");
 	CHECK_STR(p, "~other/y");
+	free(p);
+	CHECK(chdir("/tmp") == 0);
+	p = fs_absolute("st/x");
+	CHECK_STR(p, "/tmp/st/x");
+	free(p);
+	p = fs_absolute(".");
+	CHECK_STR(p, "/tmp");
+	free(p);
+	p = fs_absolute("/abs");
+	CHECK_STR(p, "/abs");
 	free(p);
 }
 
