@@ -4,9 +4,11 @@
  * is what the gateway pays per tool call — not process start-up. Compiled by the script against
  * build/libchela.a; never part of chela itself.
  *
- *   exec_bench warm CONTAINER N [group]  N × docker_exec_run(echo hi); one line per run, in ms.
- *                                        "group" runs it the way the exec tool does (setsid
- *                                        wrapper, so a timeout can kill the process tree).
+ *   exec_bench warm CONTAINER N [MODE]   N × docker_exec_run(echo hi); one line per run, in ms.
+ *                                        MODE bare (default): one exec running echo as is;
+ *                                        group: one exec with the setsid wrapper (so a timeout
+ *                                        can kill the process tree); shell: the way the exec
+ *                                        tool runs it — wrapper, through the pooled shell.
  *   exec_bench cold IMAGE N [RUNTIME]    N × (create + start + first exec) with the sandbox's
  *                                        hardened flags; prints "create_start_exec_ms remove_ms".
  *
@@ -29,7 +31,9 @@ static double now_ms(void)
 }
 
 /* One `echo hi`; checks the answer so a broken exec cannot pass for a fast one. */
-static int echo_hi(struct docker *d, const char *container, int group, char *err, size_t errlen)
+enum mode { MODE_BARE, MODE_GROUP, MODE_SHELL };
+
+static int echo_hi(struct docker *d, const char *container, enum mode mode, char *err, size_t errlen)
 {
 	static const char *const cmd[] = {"echo", "hi", NULL};
 	struct docker_exec_opts o;
@@ -39,7 +43,8 @@ static int echo_hi(struct docker *d, const char *container, int group, char *err
 	memset(&o, 0, sizeof o);
 	o.cmd = cmd;
 	o.timeout_ms = 30000;
-	o.no_group = !group;
+	o.no_group = mode == MODE_BARE;
+	o.reuse_shell = mode == MODE_SHELL;
 	rc = docker_exec_run(d, container, &o, &r, err, errlen);
 	if (rc == 0 && (r.exit_code != 0 || r.out.len != 3 || memcmp(r.out.data, "hi\n", 3) != 0)) {
 		snprintf(err, errlen, "echo hi: exit %d, stdout %.*s", r.exit_code, (int)r.out.len, r.out.data);
@@ -49,7 +54,7 @@ static int echo_hi(struct docker *d, const char *container, int group, char *err
 	return rc;
 }
 
-static int warm(struct docker *d, const char *container, int n, int group)
+static int warm(struct docker *d, const char *container, int n, enum mode mode)
 {
 	char err[ERR_LEN];
 	int i;
@@ -57,7 +62,7 @@ static int warm(struct docker *d, const char *container, int n, int group)
 	for (i = 0; i < n; i++) {
 		double t0 = now_ms();
 
-		if (echo_hi(d, container, group, err, sizeof err) < 0) {
+		if (echo_hi(d, container, mode, err, sizeof err) < 0) {
 			fprintf(stderr, "exec_bench: %s\n", err);
 			return 1;
 		}
@@ -95,7 +100,7 @@ static int cold(struct docker *d, const char *image, int n, const char *runtime)
 
 		snprintf(name, sizeof name, "chela-bench-cold-%d-%d", (int)getpid(), i);
 		if (docker_container_create(d, &o, id, err, sizeof err) < 0 ||
-		    docker_container_start(d, id, err, sizeof err) < 0 || echo_hi(d, id, 1, err, sizeof err) < 0) {
+		    docker_container_start(d, id, err, sizeof err) < 0 || echo_hi(d, id, MODE_GROUP, err, sizeof err) < 0) {
 			fprintf(stderr, "exec_bench: %s\n", err);
 			docker_container_remove(d, name, 1, 1, err, sizeof err);
 			return 1;
@@ -117,7 +122,7 @@ int main(int argc, char **argv)
 	int n, rc;
 
 	if (argc < 4 || (strcmp(argv[1], "warm") != 0 && strcmp(argv[1], "cold") != 0)) {
-		fprintf(stderr, "usage: exec_bench warm CONTAINER N [group] | cold IMAGE N [RUNTIME]\n");
+		fprintf(stderr, "usage: exec_bench warm CONTAINER N [bare|group|shell] | cold IMAGE N [RUNTIME]\n");
 		return 2;
 	}
 	n = atoi(argv[3]);
@@ -127,7 +132,10 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(argv[1], "warm") == 0)
-		rc = warm(&d, argv[2], n, argc > 4 && strcmp(argv[4], "group") == 0);
+		rc = warm(&d, argv[2], n,
+			  argc < 5 || strcmp(argv[4], "bare") == 0 ? MODE_BARE
+			  : strcmp(argv[4], "group") == 0	   ? MODE_GROUP
+								   : MODE_SHELL);
 	else
 		rc = cold(&d, argv[2], n, argc > 4 ? argv[4] : NULL);
 	return rc;

@@ -208,6 +208,7 @@ struct docker_exec_opts {
 					    kill the container. Needs no sh/setsid in the image. */
 	const volatile int *abort;       /* polled every DOCKER_EXEC_ABORT_POLL_MS; non-zero ends the
 					    command as a timeout would (group kill), with res->aborted */
+	int reuse_shell;                 /* run it through a pooled shell when it can (see below) */
 };
 
 /* One captured stream: the first cap/2 and the last cap/2 bytes. When bytes were dropped, data
@@ -243,6 +244,31 @@ struct docker_exec_result {
 int docker_exec_run(struct docker *d, const char *container, const struct docker_exec_opts *o,
 		    struct docker_exec_result *res, char *err, size_t errlen);
 void docker_exec_result_free(struct docker_exec_result *res);
+
+/*
+ * Warm exec (docker_shell.c). With reuse_shell the command goes, when it can, through a
+ * long-lived `sh` exec'd once per (engine socket, container, user) and kept in a process-wide
+ * pool, instead of an exec create + start + inspect of its own — which is where most of an
+ * exec's time goes (the engine spawns a runtime process per exec). Same launcher, same result,
+ * same deadline and kill escalation; what differs:
+ * - the exit code comes from the shell (an end marker per stream carrying a random nonce), not
+ *   from exec inspect; output a command's background children write after it ended is dropped;
+ * - env entries must be NAME=value with a shell-safe NAME, the request line at most
+ *   DOCKER_SHELL_MAX_LINE bytes, and stdin needs `head -c` in the image; anything else (and
+ *   no_group) runs as its own exec, as does everything when the shell cannot be started.
+ * A shell is used by one command at a time; idle ones (at most DOCKER_SHELL_POOL_MAX, for at most
+ * DOCKER_SHELL_IDLE_MS) wait in the pool, and one whose stream ended (container stopped or
+ * removed, engine restarted) is dropped when next looked at. The shell only runs request lines
+ * that start with a per-shell random token sent over its stdin, so bytes meant for a command's
+ * stdin can never be taken for a request.
+ */
+#define DOCKER_SHELL_POOL_MAX 32
+#define DOCKER_SHELL_IDLE_MS  (10 * 60 * 1000)
+#define DOCKER_SHELL_MAX_LINE (16 * 1024)
+/* Close every idle shell (their sh processes exit on end of stdin). Thread-safe. */
+void docker_shell_pool_close(void);
+/* How many shells are idle in the pool (for tests). */
+size_t docker_shell_pool_idle(void);
 
 /*
  * The stream demultiplexer for non-TTY exec/attach streams, a pure parser: frames of an 8-byte

@@ -1,8 +1,8 @@
 /* docker/docker_exec.c — run a command in a container: exec create, start with the hijacked
  * stream, demultiplex, stdin with half-close, deadline with process-group kill, exec inspect.
- * See docker.h for the contract and the launcher's design. */
-#include "docker/docker_capture.h"
-#include "docker/docker_int.h"
+ * See docker.h for the contract and the launcher's design; the stream pump here also drives the
+ * commands docker_shell.c runs through a pooled shell. */
+#include "docker/docker_exec_int.h"
 #include "util/clock.h"
 #include "util/mem.h"
 
@@ -13,8 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#define EXEC_PGID_MARKER     "chela-exec-pgid="
-#define EXEC_MARKER_MAX      64     /* the marker line is far shorter; more means it is not one */
 #define EXEC_INSPECT_WAIT_MS 2000   /* the engine may report Running briefly after the stream ends */
 #define EXEC_KILL_TIMEOUT_MS 5000
 
@@ -24,25 +22,28 @@
  * of a new group whose id is its pid. It prints that id as the first stderr line, then execs
  * the command (same pid). The outer sh waits, so the exec's exit code is the command's.
  * A background job's stdin is /dev/null in a non-interactive sh, so with stdin attached the
- * original is passed through fd 3.
+ * original is passed through fd 3. The workdir is the exec's own (WorkingDir), hence ".".
  */
 static const char exec_launcher_stdin[] =
-	"exec 3<&0; setsid sh -c 'echo \"" EXEC_PGID_MARKER "$$\" >&2; exec \"$@\"' sh \"$@\" <&3 3<&- & "
-	"exec 3<&-; wait $!";
-static const char exec_launcher[] =
-	"setsid sh -c 'echo \"" EXEC_PGID_MARKER "$$\" >&2; exec \"$@\"' sh \"$@\" & wait $!";
+	"exec 3<&0; setsid sh -c '" EXEC_INNER "' sh . \"$@\" <&3 3<&- & exec 3<&-; wait $!";
+static const char exec_launcher[] = "setsid sh -c '" EXEC_INNER "' sh . \"$@\" & wait $!";
 
-struct exec_ctx {
-	struct docker_cap out, err;
-	int want_marker;              /* stderr still starts with the pgid line */
-	char marker[EXEC_MARKER_MAX];
-	size_t marker_len;
-	long pgid;
-	struct buf syserr;            /* frame type 3: the engine's own error text */
-};
+void exec_out_init(struct exec_out *x, size_t cap, int want_pgid)
+{
+	memset(x, 0, sizeof *x);
+	docker_cap_init(&x->out, cap);
+	docker_cap_init(&x->err, cap);
+	x->want_marker = want_pgid;
+	buf_init(&x->syserr, 4096);
+}
+
+void exec_out_stdout(struct exec_out *x, const char *data, size_t len)
+{
+	docker_cap_add(&x->out, data, len);
+}
 
 /* The first stderr line is ours when it is the marker; anything else is the command's. */
-static void exec_stderr(struct exec_ctx *x, const char *data, size_t len)
+void exec_out_stderr(struct exec_out *x, const char *data, size_t len)
 {
 	while (x->want_marker && len > 0) {
 		char c = *data;
@@ -66,22 +67,31 @@ static void exec_stderr(struct exec_ctx *x, const char *data, size_t len)
 		docker_cap_add(&x->err, data, len);
 }
 
+void exec_out_finish(struct exec_out *x, struct docker_exec_result *res)
+{
+	docker_cap_finish(&x->out, &res->out);
+	docker_cap_finish(&x->err, &res->err);
+	docker_cap_free(&x->out);
+	docker_cap_free(&x->err);
+	buf_free(&x->syserr);
+}
+
 static int exec_frame(void *ctx, int stream, const char *data, size_t len)
 {
-	struct exec_ctx *x = ctx;
+	struct exec_out *x = ctx;
 
 	if (stream == 1)
-		docker_cap_add(&x->out, data, len);
+		exec_out_stdout(x, data, len);
 	else if (stream == 2)
-		exec_stderr(x, data, len);
+		exec_out_stderr(x, data, len);
 	else if (stream == 3)
 		buf_append(&x->syserr, data, len);
 	return 0;
 }
 
-/* POST /containers/{id}/exec → the exec id. */
-static int exec_create(struct docker *d, const char *container, const struct docker_exec_opts *o,
-		       char exec_id[65], char *err, size_t errlen)
+/* see docker_exec_int.h */
+int exec_create(struct docker *d, const char *container, const struct exec_create_req *q, char exec_id[65],
+		char *err, size_t errlen)
 {
 	cJSON *req = cJSON_CreateObject(), *cmd, *j = NULL;
 	const cJSON *v;
@@ -93,28 +103,22 @@ static int exec_create(struct docker *d, const char *container, const struct doc
 
 	memset(&r, 0, sizeof r);
 	buf_init(&path, 1024);
-	cJSON_AddBoolToObject(req, "AttachStdin", o->stdin_data != NULL);
+	cJSON_AddBoolToObject(req, "AttachStdin", q->attach_stdin);
 	cJSON_AddBoolToObject(req, "AttachStdout", 1);
 	cJSON_AddBoolToObject(req, "AttachStderr", 1);
 	cJSON_AddBoolToObject(req, "Tty", 0);
 	cmd = cJSON_AddArrayToObject(req, "Cmd");
-	if (!o->no_group) {
-		cJSON_AddItemToArray(cmd, cJSON_CreateString("sh"));
-		cJSON_AddItemToArray(cmd, cJSON_CreateString("-c"));
-		cJSON_AddItemToArray(cmd, cJSON_CreateString(o->stdin_data ? exec_launcher_stdin : exec_launcher));
-		cJSON_AddItemToArray(cmd, cJSON_CreateString("sh"));
-	}
-	for (k = 0; o->cmd[k]; k++)
-		cJSON_AddItemToArray(cmd, cJSON_CreateString(o->cmd[k]));
-	if (o->env) {
+	for (k = 0; q->argv[k]; k++)
+		cJSON_AddItemToArray(cmd, cJSON_CreateString(q->argv[k]));
+	if (q->env) {
 		cJSON *env = cJSON_AddArrayToObject(req, "Env");
-		for (k = 0; o->env[k]; k++)
-			cJSON_AddItemToArray(env, cJSON_CreateString(o->env[k]));
+		for (k = 0; q->env[k]; k++)
+			cJSON_AddItemToArray(env, cJSON_CreateString(q->env[k]));
 	}
-	if (o->workdir && *o->workdir)
-		cJSON_AddStringToObject(req, "WorkingDir", o->workdir);
-	if (o->user && *o->user)
-		cJSON_AddStringToObject(req, "User", o->user);
+	if (q->workdir && *q->workdir)
+		cJSON_AddStringToObject(req, "WorkingDir", q->workdir);
+	if (q->user && *q->user)
+		cJSON_AddStringToObject(req, "User", q->user);
 	body = cJSON_PrintUnformatted(req);
 	buf_puts(&path, "/containers/");
 	docker_url_escape(&path, container);
@@ -141,6 +145,42 @@ out:
 	free(body);
 	http_resp_free(&r);
 	buf_free(&path);
+	return rc;
+}
+
+/* see docker_exec_int.h */
+int exec_start(struct docker *d, const char *exec_id, struct unix_sock *s, struct buf *extra, char *err,
+	       size_t errlen)
+{
+	static const char *const upgrade[] = { "Connection: Upgrade", "Upgrade: tcp", NULL };
+	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
+	struct http_resp r;
+	char path[100];
+	int64_t deadline = clock_mono_ms() + (d->timeout_ms > 0 ? d->timeout_ms : DOCKER_DEFAULT_TIMEOUT_MS);
+	int rc = -1;
+
+	snprintf(path, sizeof path, "/exec/%s/start", exec_id);
+	http_resp_init(&r, NULL, DOCKER_MAX_ERROR_BODY);
+	if (docker_send(d, s, "POST", path, 1, upgrade, "application/json", start_body, strlen(start_body), deadline,
+			err, errlen) < 0)
+		goto out;
+	if (docker_recv(s, &r, 1, extra, deadline, err, errlen) < 0) {
+		err_prefix(err, errlen, "docker: POST %s", path);
+		goto out;
+	}
+	if (r.status != 101 && r.status != 200) {
+		size_t used;
+		/* an error answer: its body may have started in `extra` */
+		if (http_resp_feed(&r, extra->data ? extra->data : "", extra->len, &used) != HTTP_RESP_DONE)
+			docker_recv(s, &r, 0, NULL, deadline, NULL, 0);
+		docker_status_error(&r, "POST", path, err, errlen);
+		goto out;
+	}
+	rc = 0;
+out:
+	http_resp_free(&r);
+	if (rc < 0)
+		unix_sock_close(s);
 	return rc;
 }
 
@@ -204,109 +244,61 @@ static int exec_kill_group(struct docker *d, const char *container, const char *
 
 enum { PHASE_RUN, PHASE_GROUP_KILLED, PHASE_CONTAINER_KILLED };
 
-/* see docker.h */
-int docker_exec_run(struct docker *d, const char *container, const struct docker_exec_opts *o,
-		    struct docker_exec_result *res, char *err, size_t errlen)
+/* see docker_exec_int.h */
+int exec_pump(const struct exec_pump *p, struct docker_exec_result *res, char *err, size_t errlen)
 {
-	static const char *const upgrade[] = { "Connection: Upgrade", "Upgrade: tcp", NULL };
-	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
-	struct exec_ctx x;
-	struct unix_sock s = { .fd = -1 };
-	struct http_resp r;
-	struct docker_demux dm;
-	struct buf extra;
-	char exec_id[65], path[100], kerr[ERR_LEN];
-	char *rbuf = NULL;
-	int64_t t0 = clock_mono_ms(), call_deadline, deadline;
-	size_t cap = o->output_cap ? o->output_cap : DOCKER_EXEC_DEFAULT_CAP, stdin_pos = 0;
-	int rc = -1, phase = PHASE_RUN, stdin_open = o->stdin_data != NULL, running = 0;
+	const volatile int *abort = p->abort;
+	char kerr[ERR_LEN];
+	char *rbuf = xmalloc(DOCKER_READ_CHUNK);
+	int64_t deadline = p->timeout_ms > 0 ? p->t0 + p->timeout_ms : 0;
+	size_t in_pos = 0;
+	int rc = EXEC_PUMP_ERROR, phase = PHASE_RUN, in_open = p->in != NULL;
 
-	memset(res, 0, sizeof *res);
-	res->exit_code = -1;
-	memset(&x, 0, sizeof x);
-	memset(&r, 0, sizeof r);
-	docker_cap_init(&x.out, cap);
-	docker_cap_init(&x.err, cap);
-	x.want_marker = !o->no_group;
-	buf_init(&x.syserr, 4096);
-	buf_init(&extra, DOCKER_READ_CHUNK);
-	docker_demux_init(&dm);
-	if (o->cmd == NULL || o->cmd[0] == NULL) {
-		err_set(err, errlen, "docker: exec: no command given");
-		goto out;
-	}
-	if (o->stdin_len > DOCKER_EXEC_MAX_STDIN) {
-		err_set(err, errlen, "docker: exec: stdin of %zu bytes is over the %d byte cap", o->stdin_len,
-			DOCKER_EXEC_MAX_STDIN);
-		goto out;
-	}
-	if ((rc = exec_create(d, container, o, exec_id, err, errlen)) < 0)
-		goto out;
-	rc = -1;
-
-	/* start: the answer's headers, then the same connection carries the raw stream */
-	snprintf(path, sizeof path, "/exec/%s/start", exec_id);
-	call_deadline = clock_mono_ms() + (d->timeout_ms > 0 ? d->timeout_ms : DOCKER_DEFAULT_TIMEOUT_MS);
-	http_resp_init(&r, NULL, DOCKER_MAX_ERROR_BODY);
-	if (docker_send(d, &s, "POST", path, 1, upgrade, "application/json", start_body, strlen(start_body),
-			call_deadline, err, errlen) < 0)
-		goto out;
-	if (docker_recv(&s, &r, 1, &extra, call_deadline, err, errlen) < 0) {
-		err_prefix(err, errlen, "docker: POST %s", path);
-		goto out;
-	}
-	if (r.status != 101 && r.status != 200) {
-		size_t used;
-		/* an error answer: its body may have started in `extra` */
-		if (http_resp_feed(&r, extra.data ? extra.data : "", extra.len, &used) != HTTP_RESP_DONE)
-			docker_recv(&s, &r, 0, NULL, call_deadline, NULL, 0);
-		docker_status_error(&r, "POST", path, err, errlen);
-		goto out;
-	}
-	if (docker_demux_feed(&dm, extra.data, extra.len, exec_frame, &x, err, errlen) < 0)
-		goto out;
-
-	deadline = o->timeout_ms > 0 ? t0 + o->timeout_ms : 0;
-	rbuf = xmalloc(DOCKER_READ_CHUNK);
-	if (stdin_open && o->stdin_len == 0) {
-		unix_sock_shutdown_write(&s, NULL, 0);
-		stdin_open = 0;
+	if (in_open && p->inlen == 0) {
+		if (p->close_stdin)
+			unix_sock_shutdown_write(p->s, NULL, 0);
+		in_open = 0;
 	}
 	for (;;) {
-		struct pollfd p = { .fd = s.fd, .events = POLLIN | (stdin_open ? POLLOUT : 0) };
+		struct pollfd pf = { .fd = p->s->fd, .events = POLLIN | (in_open ? POLLOUT : 0) };
 		int wait = unix_sock_poll_timeout(deadline), n, expired = 0;
 
+		if (p->complete && p->complete(p->frame_ctx)) {
+			rc = EXEC_PUMP_COMPLETE;
+			break;
+		}
 		/* An abort ends the command the way the deadline does; until then wake up to look. The
 		 * group id arrives first thing: give it a moment, so an early abort kills the group
 		 * rather than the whole container. */
-		if (phase == PHASE_RUN && o->abort && *o->abort &&
-		    (x.pgid > 0 || clock_mono_ms() - t0 > DOCKER_EXEC_KILL_GRACE_MS)) {
+		if (phase == PHASE_RUN && abort && *abort &&
+		    (p->x->pgid > 0 || clock_mono_ms() - p->t0 > DOCKER_EXEC_KILL_GRACE_MS)) {
 			res->aborted = 1;
 			expired = 1;
-		} else if (phase == PHASE_RUN && o->abort && (wait < 0 || wait > DOCKER_EXEC_ABORT_POLL_MS)) {
+		} else if (phase == PHASE_RUN && abort && (wait < 0 || wait > DOCKER_EXEC_ABORT_POLL_MS)) {
 			wait = DOCKER_EXEC_ABORT_POLL_MS;
 		}
-		n = expired ? 0 : poll(&p, 1, wait);
+		n = expired ? 0 : poll(&pf, 1, wait);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			err_set(err, errlen, "docker: exec: poll: %s", strerror(errno));
-			goto out;
+			break;
 		}
 		if (n == 0) { /* a deadline passed, or the abort flag was raised */
 			if (!expired && (deadline == 0 || clock_mono_ms() < deadline))
 				continue; /* only the abort poll's tick */
 			if (phase == PHASE_RUN) {
 				res->timed_out = !res->aborted;
-				if (x.pgid > 0 && exec_kill_group(d, container, o->user, x.pgid, kerr, sizeof kerr) == 0) {
+				if (p->x->pgid > 0 &&
+				    exec_kill_group(p->d, p->container, p->user, p->x->pgid, kerr, sizeof kerr) == 0) {
 					phase = PHASE_GROUP_KILLED;
 					if (res->aborted)
 						snprintf(res->note, sizeof res->note, "aborted; process group %ld killed",
-							 x.pgid);
+							 p->x->pgid);
 					else
 						snprintf(res->note, sizeof res->note,
 							 "timed out after %d s; process group %ld killed",
-							 (o->timeout_ms + 999) / 1000, x.pgid);
+							 (p->timeout_ms + 999) / 1000, p->x->pgid);
 					deadline = clock_mono_ms() + DOCKER_EXEC_KILL_GRACE_MS;
 					continue;
 				}
@@ -317,44 +309,105 @@ int docker_exec_run(struct docker *d, const char *container, const struct docker
 				res->killed_container = 1;
 				res->timed_out = !res->aborted;
 				snprintf(res->note, sizeof res->note, "timed out after %d s; container killed",
-					 (o->timeout_ms + 999) / 1000);
-				if (docker_container_kill(d, container, "KILL", kerr, sizeof kerr) < 0) {
+					 (p->timeout_ms + 999) / 1000);
+				if (docker_container_kill(p->d, p->container, "KILL", kerr, sizeof kerr) < 0) {
 					err_set(err, errlen, "docker: exec timed out and the container could not be "
 						"killed: %s", kerr);
-					goto out;
+					break;
 				}
 				deadline = clock_mono_ms() + DOCKER_EXEC_KILL_GRACE_MS;
 				continue;
 			}
 			err_set(err, errlen, "docker: exec: the stream did not end after the container was killed");
-			goto out;
+			break;
 		}
-		if (stdin_open && (p.revents & POLLOUT)) {
-			ssize_t w = unix_sock_write_some(&s, o->stdin_data + stdin_pos, o->stdin_len - stdin_pos,
-							 NULL, 0);
+		if (in_open && (pf.revents & POLLOUT)) {
+			ssize_t w = unix_sock_write_some(p->s, p->in + in_pos, p->inlen - in_pos, NULL, 0);
 			if (w < 0) {
-				stdin_open = 0; /* the command stopped reading: not our error */
+				in_open = 0; /* the command stopped reading: not our error */
 			} else {
-				stdin_pos += (size_t)w;
-				if (stdin_pos == o->stdin_len) {
-					unix_sock_shutdown_write(&s, NULL, 0);
-					stdin_open = 0;
+				in_pos += (size_t)w;
+				if (in_pos == p->inlen) {
+					if (p->close_stdin)
+						unix_sock_shutdown_write(p->s, NULL, 0);
+					in_open = 0;
 				}
 			}
 		}
-		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t got = unix_sock_read(&s, rbuf, DOCKER_READ_CHUNK, clock_mono_ms() + 1000, err, errlen);
+		if (pf.revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t got = unix_sock_read(p->s, rbuf, DOCKER_READ_CHUNK, clock_mono_ms() + 1000, err, errlen);
 			if (got < 0) {
 				err_prefix(err, errlen, "docker: exec stream lost (engine gone?)");
-				goto out;
-			}
-			if (got == 0)
 				break;
-			if (docker_demux_feed(&dm, rbuf, (size_t)got, exec_frame, &x, err, errlen) < 0)
-				goto out;
+			}
+			if (got == 0) {
+				rc = EXEC_PUMP_EOF;
+				break;
+			}
+			if (docker_demux_feed(p->dm, rbuf, (size_t)got, p->frame, p->frame_ctx, err, errlen) < 0)
+				break;
 		}
 	}
+	free(rbuf);
+	return rc;
+}
+
+/* One exec for this command alone: create, start, pump to the end of the stream, inspect. */
+static int exec_once(struct docker *d, const char *container, const struct docker_exec_opts *o, int64_t t0,
+		     struct docker_exec_result *res, char *err, size_t errlen)
+{
+	const char **argv;
+	struct exec_create_req q = { .env = o->env, .workdir = o->workdir, .user = o->user,
+				     .attach_stdin = o->stdin_data != NULL };
+	struct exec_out x;
+	struct unix_sock s = { .fd = -1 };
+	struct docker_demux dm;
+	struct exec_pump p;
+	struct buf extra;
+	char exec_id[65];
+	size_t n = 0, k = 0;
+	int rc = -1, running = 0, end;
+
+	while (o->cmd[n])
+		n++;
+	argv = xcalloc(n + 5, sizeof *argv);
+	if (!o->no_group) {
+		argv[k++] = "sh";
+		argv[k++] = "-c";
+		argv[k++] = o->stdin_data ? exec_launcher_stdin : exec_launcher;
+		argv[k++] = "sh";
+	}
+	memcpy(argv + k, o->cmd, n * sizeof *argv);
+	q.argv = argv;
+	exec_out_init(&x, o->output_cap ? o->output_cap : DOCKER_EXEC_DEFAULT_CAP, !o->no_group);
+	buf_init(&extra, DOCKER_READ_CHUNK);
+	docker_demux_init(&dm);
+	if ((rc = exec_create(d, container, &q, exec_id, err, errlen)) < 0) /* keeps DOCKER_NOT_FOUND */
+		goto out;
+	rc = -1;
+	if (exec_start(d, exec_id, &s, &extra, err, errlen) < 0)
+		goto out;
+	if (docker_demux_feed(&dm, extra.data, extra.len, exec_frame, &x, err, errlen) < 0)
+		goto out;
+	memset(&p, 0, sizeof p);
+	p.d = d;
+	p.container = container;
+	p.user = o->user;
+	p.s = &s;
+	p.dm = &dm;
+	p.frame = exec_frame;
+	p.frame_ctx = &x;
+	p.x = &x;
+	p.in = o->stdin_data;
+	p.inlen = o->stdin_len;
+	p.close_stdin = 1;
+	p.timeout_ms = o->timeout_ms;
+	p.abort = o->abort;
+	p.t0 = t0;
+	end = exec_pump(&p, res, err, errlen);
 	unix_sock_close(&s);
+	if (end == EXEC_PUMP_ERROR)
+		goto out;
 	if (docker_demux_finish(&dm, err, errlen) < 0) {
 		err_prefix(err, errlen, "docker: exec stream cut short (engine gone?)");
 		goto out;
@@ -375,15 +428,29 @@ int docker_exec_run(struct docker *d, const char *container, const struct docker
 	rc = 0;
 out:
 	unix_sock_close(&s);
-	res->duration_ms = clock_mono_ms() - t0;
-	docker_cap_finish(&x.out, &res->out);
-	docker_cap_finish(&x.err, &res->err);
-	docker_cap_free(&x.out);
-	docker_cap_free(&x.err);
-	buf_free(&x.syserr);
+	exec_out_finish(&x, res);
 	buf_free(&extra);
-	http_resp_free(&r);
-	free(rbuf);
+	free(argv);
+	return rc;
+}
+
+/* see docker.h */
+int docker_exec_run(struct docker *d, const char *container, const struct docker_exec_opts *o,
+		    struct docker_exec_result *res, char *err, size_t errlen)
+{
+	int64_t t0 = clock_mono_ms();
+	int rc = -1;
+
+	memset(res, 0, sizeof *res);
+	res->exit_code = -1;
+	if (o->cmd == NULL || o->cmd[0] == NULL)
+		return err_set(err, errlen, "docker: exec: no command given");
+	if (o->stdin_len > DOCKER_EXEC_MAX_STDIN)
+		return err_set(err, errlen, "docker: exec: stdin of %zu bytes is over the %d byte cap", o->stdin_len,
+			       DOCKER_EXEC_MAX_STDIN);
+	if (!(o->reuse_shell && docker_shell_try(d, container, o, t0, res, &rc, err, errlen)))
+		rc = exec_once(d, container, o, t0, res, err, errlen);
+	res->duration_ms = clock_mono_ms() - t0;
 	return rc;
 }
 

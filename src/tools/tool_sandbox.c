@@ -1,7 +1,8 @@
 /*
  * tools/tool_sandbox.c — the sandbox backend: the same primitive operations as the host
  * backend, run inside the session's container through the Docker client's exec (stdin, timeout
- * with process-group kill, head+tail capture).
+ * with process-group kill, head+tail capture) — through the client's pooled shell, so a warm
+ * call costs a fork in the container rather than an engine exec.
  *
  * File operations are small sh scripts (POSIX sh plus readlink -f, which busybox and coreutils
  * both have): they resolve the path inside the container and refuse it unless it stays under
@@ -113,6 +114,7 @@ static int sb_run(struct sb_priv *s, char *const *argv, const char *workdir, con
 	o.timeout_ms = timeout_ms;
 	o.output_cap = cap;
 	o.abort = s->abort;
+	o.reuse_shell = 1; /* the warm path: a pooled shell in the container, not an exec per call */
 	return docker_exec_run(s->docker, s->container, &o, res, err, errlen);
 }
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ static char cid[65];        /* the hardened test container */
 static char label_val[64];  /* unique per run */
 static char hostdir[128];   /* bind-mounted at /workspace */
 static char err[ERR_LEN];
+static int via_shell;       /* the exec tests run twice: own exec per command, then the pooled shell */
 
 static void setup(void)
 {
@@ -165,7 +167,7 @@ static int run(const char *const *argv, const char *in, size_t inlen, int timeou
 	       struct docker_exec_result *res)
 {
 	struct docker_exec_opts o = { .cmd = argv, .stdin_data = in, .stdin_len = inlen, .timeout_ms = timeout_ms,
-				      .output_cap = cap };
+				      .output_cap = cap, .reuse_shell = via_shell };
 	return docker_exec_run(&D, cid, &o, res, err, sizeof err);
 }
 
@@ -188,7 +190,7 @@ TEST(exec_hardening_visible_inside)
 			       "id -u; touch /rootfile 2>/dev/null && echo rootrw || echo rootro; "
 			       "ls /sys/class/net; grep CapEff /proc/self/status; echo $CHELA_T-$HOME", NULL };
 	const char *env[] = { "HOME=/workspace", NULL };
-	struct docker_exec_opts o = { .cmd = argv, .env = env, .timeout_ms = 10000 };
+	struct docker_exec_opts o = { .cmd = argv, .env = env, .timeout_ms = 10000, .reuse_shell = via_shell };
 	struct docker_exec_result res;
 
 	NEED_ENGINE();
@@ -264,7 +266,7 @@ TEST(exec_timeout_kills_group)
 TEST(exec_missing_container)
 {
 	const char *argv[] = { "true", NULL };
-	struct docker_exec_opts o = { .cmd = argv, .timeout_ms = 5000 };
+	struct docker_exec_opts o = { .cmd = argv, .timeout_ms = 5000, .reuse_shell = via_shell };
 	struct docker_exec_result res;
 
 	NEED_ENGINE();
@@ -403,7 +405,7 @@ TEST(engine_vanishes_mid_exec)
 	char path[108], host[128];
 	const char *argv[] = { "sh", "-c", "echo started; sleep 30; echo done", NULL };
 	struct docker d2;
-	struct docker_exec_opts o = { .cmd = argv, .timeout_ms = 20000 };
+	struct docker_exec_opts o = { .cmd = argv, .timeout_ms = 20000, .reuse_shell = via_shell };
 	struct docker_exec_result res;
 	pid_t relay, killer;
 	int64_t t0;
@@ -432,6 +434,153 @@ TEST(engine_vanishes_mid_exec)
 	CHECK_STR(res.out.data, "started\n");
 	CHECK_CONTAINS(err, "docker: ");
 	docker_exec_result_free(&res);
+}
+
+/* --- the pooled shell's own promises (docker.h, "Warm exec") -------------------------------- */
+
+/* The launcher's parent is the shell: the same pid twice means the same shell ran both. */
+static long shell_pid(void)
+{
+	const char *argv[] = { "sh", "-c", "echo $PPID", NULL };
+	struct docker_exec_result res;
+	long pid = -1;
+
+	if (run(argv, NULL, 0, 10000, 0, &res) == 0 && res.exit_code == 0)
+		pid = strtol(res.out.data, NULL, 10);
+	docker_exec_result_free(&res);
+	return pid;
+}
+
+TEST(shell_is_reused_and_pooled)
+{
+	long a, b;
+
+	NEED_ENGINE();
+	docker_shell_pool_close();
+	a = shell_pid();
+	CHECK(a > 1);
+	CHECK(docker_shell_pool_idle() == 1);
+	b = shell_pid();
+	CHECK(a == b);
+	docker_shell_pool_close();
+	CHECK(docker_shell_pool_idle() == 0);
+	CHECK(shell_pid() != a); /* a closed shell is not used again */
+}
+
+TEST(shell_quotes_args_env_workdir)
+{
+	const char *argv[] = { "sh", "-c", "printf '[%s]' \"$@\"; printf '<%s>' \"$QV\"; pwd", "sh",
+			       "it's", "two\nlines", "$HOME `id` \\", "", NULL };
+	const char *env[] = { "QV=a'b\nc $x", NULL };
+	const char *bad_env[] = { "NOT-A-NAME=1", NULL };
+	const char *pwd[] = { "pwd", NULL };
+	struct docker_exec_opts o = { .cmd = argv, .env = env, .workdir = "/tmp", .timeout_ms = 10000,
+				      .reuse_shell = 1 };
+	struct docker_exec_result res;
+
+	NEED_ENGINE();
+	CHECK_RC(docker_exec_run(&D, cid, &o, &res, err, sizeof err), 0);
+	CHECK_STR(res.out.data, "[it's][two\nlines][$HOME `id` \\][]<a'b\nc $x>/tmp\n");
+	docker_exec_result_free(&res);
+	/* a workdir that is not there: the command does not run */
+	o.cmd = pwd;
+	o.workdir = "/no/such/dir";
+	CHECK_RC(docker_exec_run(&D, cid, &o, &res, err, sizeof err), 0);
+	CHECK(res.exit_code == 126 && res.out.len == 0);
+	docker_exec_result_free(&res);
+	/* a name sh cannot assign goes through an exec of its own, with the same result */
+	o.workdir = NULL;
+	o.env = bad_env;
+	CHECK_RC(docker_exec_run(&D, cid, &o, &res, err, sizeof err), 0);
+	CHECK(res.exit_code == 0 && res.out.len > 1);
+	docker_exec_result_free(&res);
+}
+
+TEST(shell_stdin_left_unread_does_not_leak)
+{
+	const char *head5[] = { "sh", "-c", "head -c 5; echo; echo ok", NULL };
+	const char *od[] = { "sh", "-c", "od -An -c | tr -s ' '", NULL };
+	static char big[200000];
+	struct docker_exec_result res;
+	long before;
+
+	NEED_ENGINE();
+	before = shell_pid();
+	memset(big, '\n', sizeof big); /* 200000 lines of stdin the command never reads */
+	memcpy(big, "12345", 5);
+	CHECK_RC(run(head5, big, sizeof big, 10000, 0, &res), 0);
+	CHECK_STR(res.out.data, "12345\nok\n");
+	docker_exec_result_free(&res);
+	/* NUL bytes and a missing final newline arrive as they are */
+	CHECK_RC(run(od, "a\0b", 3, 10000, 0, &res), 0);
+	CHECK_STR(res.out.data, " a \\0 b\n");
+	docker_exec_result_free(&res);
+	CHECK(shell_pid() == before); /* still in step: the same shell answered all three */
+}
+
+TEST(shell_drops_late_background_output)
+{
+	const char *late[] = { "sh", "-c", "(sleep 0.3; echo late; echo late-err >&2) & echo now", NULL };
+	const char *next[] = { "echo", "next", NULL };
+	struct docker_exec_result res;
+
+	NEED_ENGINE();
+	CHECK_RC(run(late, NULL, 0, 10000, 0, &res), 0);
+	CHECK_STR(res.out.data, "now\n");
+	docker_exec_result_free(&res);
+	usleep(600 * 1000);
+	CHECK_RC(run(next, NULL, 0, 10000, 0, &res), 0);
+	CHECK_STR(res.out.data, "next\n");
+	CHECK_STR(res.err.data, "");
+	docker_exec_result_free(&res);
+}
+
+static void *concurrent_one(void *arg)
+{
+	const char *argv[] = { "sh", "-c", "sleep 0.5; echo $PPID", NULL };
+	struct docker_exec_opts o = { .cmd = argv, .timeout_ms = 10000, .reuse_shell = 1 };
+	struct docker_exec_result res;
+	char e[ERR_LEN];
+	long *pid = arg;
+
+	*pid = -1;
+	if (docker_exec_run(&D, cid, &o, &res, e, sizeof e) == 0 && res.exit_code == 0)
+		*pid = strtol(res.out.data, NULL, 10);
+	docker_exec_result_free(&res);
+	return NULL;
+}
+
+TEST(shell_concurrent_commands_get_own_shells)
+{
+	pthread_t t[3];
+	long pid[3];
+	int i;
+
+	NEED_ENGINE();
+	docker_shell_pool_close();
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, concurrent_one, &pid[i]);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	CHECK(pid[0] > 1 && pid[1] > 1 && pid[2] > 1);
+	CHECK(pid[0] != pid[1] && pid[1] != pid[2] && pid[0] != pid[2]);
+	CHECK(docker_shell_pool_idle() == 3);
+}
+
+TEST(shell_survives_container_restart)
+{
+	const char *argv[] = { "echo", "after", NULL };
+	struct docker_exec_result res;
+
+	NEED_ENGINE();
+	CHECK(shell_pid() > 1);
+	CHECK_RC(docker_container_kill(&D, cid, NULL, err, sizeof err), 0);
+	CHECK_RC(docker_container_start(&D, cid, err, sizeof err), 0);
+	/* the pooled shells died with the container: dropped, a new one answers */
+	CHECK_RC(run(argv, NULL, 0, 10000, 0, &res), 0);
+	CHECK_STR(res.out.data, "after\n");
+	docker_exec_result_free(&res);
+	CHECK(docker_shell_pool_idle() == 1);
 }
 
 TEST(remove_container)
@@ -467,9 +616,24 @@ int main(void)
 	RUN(exec_10mb_capped);
 	RUN(exec_timeout_kills_group);
 	RUN(exec_missing_container);
+	RUN(engine_vanishes_mid_exec);
+	via_shell = 1;
+	RUN_AS(exec_streams_apart_and_exit_code, "shell: exec_streams_apart_and_exit_code");
+	RUN_AS(exec_hardening_visible_inside, "shell: exec_hardening_visible_inside");
+	RUN_AS(exec_stdin_half_close, "shell: exec_stdin_half_close");
+	RUN_AS(exec_10mb_capped, "shell: exec_10mb_capped");
+	RUN_AS(exec_timeout_kills_group, "shell: exec_timeout_kills_group");
+	RUN_AS(exec_missing_container, "shell: exec_missing_container");
+	RUN_AS(engine_vanishes_mid_exec, "shell: engine_vanishes_mid_exec");
+	RUN(shell_is_reused_and_pooled);
+	RUN(shell_quotes_args_env_workdir);
+	RUN(shell_stdin_left_unread_does_not_leak);
+	RUN(shell_drops_late_background_output);
+	RUN(shell_concurrent_commands_get_own_shells);
+	RUN(shell_survives_container_restart);
+	via_shell = 0;
 	RUN(list_by_label);
 	RUN(archive_upload);
-	RUN(engine_vanishes_mid_exec);
 	RUN(remove_container);
 	if (cid[0] && have_engine) /* a failed test must not leave the container behind */
 		docker_container_remove(&D, cid, 1, 1, NULL, 0);
