@@ -9,12 +9,18 @@
  *                                        group: one exec with the setsid wrapper (so a timeout
  *                                        can kill the process tree); shell: the way the exec
  *                                        tool runs it — wrapper, through the pooled shell.
+ *   exec_bench tool CONFIG STATE SESSION N
+ *                                        N × the exec tool ({"command":"echo hi"}) through
+ *                                        tools_invoke — policy, sandbox_ensure, the pooled shell:
+ *                                        exactly what one agent tool call costs the gateway.
  *   exec_bench cold IMAGE N [RUNTIME]    N × (create + start + first exec) with the sandbox's
  *                                        hardened flags; prints "create_start_exec_ms remove_ms".
  *
  * Exit 0 when every run worked; 1 with the engine's error on stderr otherwise.
  */
+#include "config/config.h"
 #include "docker/docker.h"
+#include "tools/tool_invoke.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,15 +121,58 @@ static int cold(struct docker *d, const char *image, int n, const char *runtime)
 	return 0;
 }
 
+static int tool(const char *config, const char *state, const char *session, int n)
+{
+	static const char args[] = "{\"command\":\"echo hi\"}";
+	struct config *cfg = NULL;
+	struct config_errors errs;
+	struct tools_call c;
+	int i, status;
+
+	if (config_load(config, state, &cfg, &errs) < 0) {
+		fprintf(stderr, "exec_bench: %s: %s\n", config, errs.n ? errs.items[0].message : "does not load");
+		return 1;
+	}
+	memset(&c, 0, sizeof c);
+	c.cfg = cfg;
+	c.agent = config_agent_find(cfg, "main");
+	c.session_key = session;
+	c.tool = "exec";
+	c.args = args;
+	c.argslen = strlen(args);
+	for (i = 0; i < n; i++) {
+		double t0 = now_ms();
+		char *res = tools_invoke(&c, &status);
+
+		/* the answer must be the real one, or a broken call could pass for a fast one */
+		if (status != TOOLS_OK || strstr(res, "\"stdout\":\"hi\\n\"") == NULL ||
+		    strstr(res, "\"ran_in\":\"sandbox\"") == NULL) {
+			fprintf(stderr, "exec_bench: exec tool: %s\n", res);
+			free(res);
+			return 1;
+		}
+		free(res);
+		printf("%.3f\n", now_ms() - t0);
+	}
+	config_free(cfg);
+	config_errors_free(&errs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct docker d;
 	char err[ERR_LEN];
 	int n, rc;
 
-	if (argc < 4 || (strcmp(argv[1], "warm") != 0 && strcmp(argv[1], "cold") != 0)) {
-		fprintf(stderr, "usage: exec_bench warm CONTAINER N [bare|group|shell] | cold IMAGE N [RUNTIME]\n");
+	if (argc < 4 || (strcmp(argv[1], "warm") != 0 && strcmp(argv[1], "cold") != 0 && strcmp(argv[1], "tool") != 0)) {
+		fprintf(stderr, "usage: exec_bench warm CONTAINER N [bare|group|shell] | tool CONFIG STATE SESSION N"
+			" | cold IMAGE N [RUNTIME]\n");
 		return 2;
+	}
+	if (strcmp(argv[1], "tool") == 0) {
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		return argc == 6 ? tool(argv[2], argv[3], argv[4], atoi(argv[5])) : 2;
 	}
 	n = atoi(argv[3]);
 	if (docker_open(&d, NULL, err, sizeof err) < 0) {

@@ -4,6 +4,7 @@
 #include "util/clock.h"
 #include "util/mem.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,40 @@ out:
 }
 
 /* see docker.h */
+/*
+ * GET /version costs the engine tens of ms (it asks containerd and the runtimes), and the
+ * gateway opens the engine for every tool call: the answer is kept per socket for as long as
+ * /_ping reports the same Api-Version — an upgraded engine reports another and is asked again.
+ */
+static pthread_mutex_t version_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct docker version_seen;   /* socket_path and the /version fields; "" = nothing yet */
+static char version_seen_ping[16];
+
+static int version_cached(struct docker *d, const char *ping_api)
+{
+	int hit;
+
+	pthread_mutex_lock(&version_lock);
+	hit = ping_api[0] && strcmp(version_seen.socket_path, d->socket_path) == 0 &&
+	      strcmp(version_seen_ping, ping_api) == 0;
+	if (hit) {
+		memcpy(d->engine_version, version_seen.engine_version, sizeof d->engine_version);
+		memcpy(d->engine_api, version_seen.engine_api, sizeof d->engine_api);
+		memcpy(d->engine_min_api, version_seen.engine_min_api, sizeof d->engine_min_api);
+		d->podman = version_seen.podman;
+	}
+	pthread_mutex_unlock(&version_lock);
+	return hit;
+}
+
+static void version_remember(const struct docker *d, const char *ping_api)
+{
+	pthread_mutex_lock(&version_lock);
+	version_seen = *d;
+	snprintf(version_seen_ping, sizeof version_seen_ping, "%s", ping_api);
+	pthread_mutex_unlock(&version_lock);
+}
+
 int docker_open(struct docker *d, const char *host, char *err, size_t errlen)
 {
 	char ping_api[16];
@@ -312,8 +347,11 @@ int docker_open(struct docker *d, const char *host, char *err, size_t errlen)
 		return -1;
 	if (docker_ping(d, ping_api, err, errlen) < 0)
 		return -1;
-	if (docker_version_fetch(d, err, errlen) < 0)
-		return -1;
+	if (!version_cached(d, ping_api)) {
+		if (docker_version_fetch(d, err, errlen) < 0)
+			return -1;
+		version_remember(d, ping_api);
+	}
 	server = d->engine_api[0] ? d->engine_api : ping_api;
 	srv = api_num(server);
 	if (srv < 0)
