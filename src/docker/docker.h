@@ -233,7 +233,7 @@ struct docker_exec_result {
  * Runs a command in a running container and waits for it (create → start with the hijacked
  * stream → exec inspect). Unless no_group, argv runs as
  *     sh -c '<launcher>' sh argv...
- * where the launcher starts `setsid sh -c 'report $$ on stderr; exec "$@"'` in the background
+ * where the launcher starts `setsid sh -c 'report $$ on stderr; cd; exec "$@"'` in the background
  * and waits for it: the command leads its own process group, whose id arrives as the first
  * stderr line (stripped from the capture). At the deadline a second exec, as the same user,
  * runs `kill -KILL -<pgid>`; if the stream does not end within DOCKER_EXEC_KILL_GRACE_MS the

@@ -298,7 +298,9 @@ static int request_line(const struct docker_exec_opts *o, const char *nonce, str
 {
 	size_t k;
 
-	for (k = 0; o->env && o->env[k]; k++) {
+	if (o->stdin_data)
+		buf_printf(b, "head -c %zu | ( exec 3<&0; ", o->stdin_len);
+	for (k = 0; o->env && o->env[k]; k++) { /* prefix assignments: for the command alone */
 		const char *eq = strchr(o->env[k], '=');
 
 		if (!env_entry_ok(o->env[k]))
@@ -306,16 +308,6 @@ static int request_line(const struct docker_exec_opts *o, const char *nonce, str
 		buf_append(b, o->env[k], (size_t)(eq - o->env[k]) + 1);
 		sh_quote(b, eq + 1);
 		buf_putc(b, ' ');
-	}
-	if (o->stdin_data) {
-		struct buf pre;
-
-		/* head first: the assignments above belong to the command inside */
-		buf_init(&pre, DOCKER_SHELL_MAX_LINE);
-		buf_printf(&pre, "head -c %zu | ( exec 3<&0; %.*s", o->stdin_len, (int)b->len, b->data ? b->data : "");
-		buf_reset(b);
-		buf_append(b, pre.data, pre.len);
-		buf_free(&pre);
 	}
 	buf_puts(b, "setsid sh -c '" EXEC_INNER "' sh ");
 	sh_quote(b, o->workdir && *o->workdir ? o->workdir : ".");
