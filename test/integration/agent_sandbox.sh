@@ -71,6 +71,31 @@ t.check("ls / is the host's root", "usr" in stdout_of(res.get("l", "")).split(),
 t.check("main prompt includes MEMORY.md", "Private memory line." in m.requests()[2].get("system", ""), "")
 m.stop(); env.cleanup()
 
+# --- one turn's tool calls share the container's long-lived shell; it ends with chela ---
+import time
+twice = [{"kind": "tools", "calls": [{"id": "a", "name": "exec", "arguments": json.dumps({"command": "echo $PPID"})},
+                                     {"id": "b", "name": "exec", "arguments": json.dumps({"command": "echo $PPID"})}]},
+         {"kind": "reply", "text": "Done."}]
+m = Model("anthropic", twice)
+env = Env(m, extra=extra, timeout_s=120)
+r = env.agent("twice", "--session", "warm")
+res = dict(tool_results(m.requests()[1], "anthropic")) if len(m.requests()) > 1 else {}
+ppids = [stdout_of(res.get(k, "")).strip() for k in ("a", "b")]
+t.check("both calls answered by the same shell in the container", r.returncode == 0 and ppids[0].isdigit() and
+        int(ppids[0]) > 1 and ppids[0] == ppids[1], (ppids, r.stderr))
+tools = [e for e in env.messages("agent:main:warm") if e["role"] == "tool"]
+name = tools[0]["where"] if tools else ""
+left = "?"
+for _ in range(40):  # the engine closes the shell's stdin once chela's connection is gone
+    top = subprocess.run(["docker", "top", name, "-o", "pid,args"], capture_output=True, text=True)
+    left = top.stdout if top.returncode == 0 else "docker top failed: " + top.stderr
+    if top.returncode == 0 and "chela-shell" not in left:
+        break
+    time.sleep(0.1)
+t.check("no shell is left in the container after chela exits", name.startswith(os.environ["PREFIX"]) and
+        "chela-shell" not in left, (name, left))
+m.stop(); env.cleanup()
+
 # --- abort (SIGINT) kills a running tool's process tree, on the host and in the container ---
 import signal, time
 for session, marker in (("main", "4711"), ("work", "4712")):
