@@ -20,7 +20,8 @@
  *   - session_reset() starts a new transcript under the same key (`/new`, `/reset`); the old
  *     file stays on disk.
  *   - A store is safe to use from several threads. session_lock()/session_unlock() serialise
- *     turns on one key (the second caller waits); different keys never wait for each other.
+ *     turns on one key (the second caller waits, in this process or another one sharing the
+ *     state dir); different keys never wait for each other.
  *   - Entry format (one JSONL line):
  *       {"type":"message","role":"user"|"assistant"|"tool","content":"text","ts":<ms>,
  *        "toolCalls":[{"id","name","arguments"}]   (assistant, optional),
@@ -70,8 +71,9 @@ int session_key_is_main(const struct config *cfg, const char *agent_id, const ch
 /* May this agent id name a directory (letters, digits, '_', '-', '.'; not starting with '.' or '-')? */
 int session_agent_id_valid(const char *id);
 
-/* Serialise turns on one key (agent_id NULL = "main"). Not reentrant: a thread holding a key
- * must not lock it again. Only serialises within this process. */
+/* Serialise turns on one key (agent_id NULL = "main"), between threads and between processes
+ * sharing the state dir (an flock under <sessions>/locks/). Not reentrant: a thread holding a
+ * key must not lock it again. */
 void session_lock(struct session_store *st, const char *agent_id, const char *key);
 void session_unlock(struct session_store *st, const char *agent_id, const char *key);
 

@@ -26,6 +26,7 @@ struct session_slot {
 	char *name; /* "<agent>\n<key>" */
 	int busy;
 	int waiters;
+	int lock_fd; /* the key's flock while busy (-1 when it could not be taken) */
 	pthread_cond_t cv;
 	struct session_slot *next;
 };

@@ -204,6 +204,38 @@ static char *slot_name(const char *agent_id, const char *key)
 	return s;
 }
 
+/* The cross-process half of session_lock(): an flock on <sessions>/locks/<sha256 of the slot
+ * name>.lock, so a `chela agent` turn and a gateway turn on one key take turns as well. The
+ * files stay (one empty file per key ever locked): removing one could let a waiter hold a lock
+ * on an unlinked inode while a newcomer locks a fresh file. -1 when it cannot be taken (an
+ * unusable state dir): the in-process lock still holds, and the turn's own writes will say
+ * what is wrong with the directory. */
+static int key_flock(struct session_store *st, const char *agent_id, const char *name)
+{
+	char hex[HASH_SHA256_HEX_LEN + 1], *dir = session_dir(st, agent_id ? agent_id : "main", NULL, 0);
+	char *locks, *path;
+	int fd = -1;
+
+	if (dir == NULL)
+		return -1;
+	hash_sha256_hex(name, strlen(name), hex);
+	locks = fs_path_join(dir, "locks");
+	path = xmalloc(strlen(locks) + sizeof hex + 8);
+	sprintf(path, "%s/%s.lock", locks, hex);
+	if (fs_mkdir_p(locks, 0700, NULL, 0) == 0)
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	free(path);
+	free(locks);
+	free(dir);
+	return fd;
+}
+
 /* see session.h */
 void session_lock(struct session_store *st, const char *agent_id, const char *key)
 {
@@ -217,6 +249,7 @@ void session_lock(struct session_store *st, const char *agent_id, const char *ke
 	if (!s) {
 		s = xcalloc(1, sizeof *s);
 		s->name = name;
+		s->lock_fd = -1;
 		name = NULL;
 		pthread_cond_init(&s->cv, NULL);
 		s->next = st->slots;
@@ -228,6 +261,8 @@ void session_lock(struct session_store *st, const char *agent_id, const char *ke
 	s->waiters--;
 	s->busy = 1;
 	pthread_mutex_unlock(&st->mu);
+	/* outside the mutex: another process may hold the key for a whole turn */
+	s->lock_fd = key_flock(st, agent_id, name ? name : s->name);
 	free(name);
 }
 
@@ -242,6 +277,9 @@ void session_unlock(struct session_store *st, const char *agent_id, const char *
 		if (strcmp(s->name, name) == 0)
 			break;
 	if (s) {
+		if (s->lock_fd >= 0)
+			close(s->lock_fd); /* releases the flock */
+		s->lock_fd = -1;
 		s->busy = 0;
 		if (s->waiters > 0) {
 			pthread_cond_signal(&s->cv);

@@ -5,6 +5,7 @@
 #include <cJSON.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -406,6 +407,50 @@ TEST(lock_two_keys_parallel)
 	CHECK(ms < 390);
 }
 
+/* A turn in another process (the gateway while `chela agent` runs) holds the key too. */
+TEST(lock_one_key_serialises_across_processes)
+{
+	char err[ERR_LEN], ready[300];
+	struct session_store *st;
+	int64_t t0, waited;
+	pid_t child;
+	int status = -1;
+
+	snprintf(ready, sizeof ready, "%s/child-holds-lock", state);
+	child = fork();
+	if (child == 0) {
+		struct session_store *cs = session_store_open(state, err, sizeof err);
+		int fd;
+
+		if (cs == NULL)
+			_exit(2);
+		session_lock(cs, "main", "agent:main:shared");
+		fd = open(ready, O_CREAT | O_WRONLY, 0600);
+		close(fd);
+		usleep(500 * 1000);
+		session_unlock(cs, "main", "agent:main:shared");
+		session_store_close(cs);
+		_exit(0);
+	}
+	CHECK(child > 0);
+	for (t0 = clock_mono_ms(); !fs_exists(ready) && clock_mono_ms() - t0 < 5000;)
+		usleep(5000);
+	CHECK(fs_exists(ready));
+	st = session_store_open(state, err, sizeof err);
+	CHECK(st != NULL);
+	t0 = clock_mono_ms();
+	session_lock(st, "main", "agent:main:shared");
+	waited = clock_mono_ms() - t0;
+	session_unlock(st, "main", "agent:main:shared");
+	/* another key is not held up by it */
+	session_lock(st, "main", "agent:main:other");
+	session_unlock(st, "main", "agent:main:other");
+	session_store_close(st);
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(waited >= 300);
+}
+
 int main(void)
 {
 	snprintf(state, sizeof state, "/tmp/chela-session-XXXXXX");
@@ -425,6 +470,7 @@ int main(void)
 	RUN(bad_agent_id_refused);
 	RUN(lock_one_key_serialises);
 	RUN(lock_two_keys_parallel);
+	RUN(lock_one_key_serialises_across_processes);
 	if (!harness_failed) {
 		char cmd[128];
 
