@@ -8,6 +8,7 @@
 #           without the process-group wrapper) — where the time goes;
 #         - `docker exec` (a CLI process per call, as a caller of the CLI pays), on the same
 #           container the tool uses. Target: the tool call ≤ 1/3 of the CLI's time.
+#         With runsc registered, the client's shell and own exec beside the CLI under gVisor.
 #   cold: create + start + first exec with the sandbox's hardened flags, median of COLD (10),
 #         vs `docker run --rm` with the same flags running `echo hi`.
 # Uses the test busybox image (built locally from Debian's busybox-static; never pulled).
@@ -44,21 +45,36 @@ EOF
 tool=$("$drv" tool "$work/chela.ini" "$work/state" bench "$RUNS" | median) || exit 1
 name=$(docker ps --filter "name=^/$prefix" --format '{{.Names}}' | head -n 1)
 [ -n "$name" ] || { echo "bench docker_exec: the exec tool made no container" >&2; exit 1; }
-client() { "$drv" warm "$name" 3 "$1" >/dev/null && "$drv" warm "$name" "$RUNS" "$1" | median; }
-client_shell=$(client shell) && client_group=$(client group) && client_bare=$(client bare) || exit 1
-docker exec "$name" echo hi >/dev/null
-i=0
-cli=$(while [ $i -lt "$RUNS" ]; do
-	t0=$(date +%s%N)
-	docker exec "$name" echo hi >/dev/null || exit 1
-	echo "$(( ($(date +%s%N) - t0) / 1000 ))" | awk '{printf "%.3f\n", $1 / 1000}'
-	i=$((i + 1))
-done | median)
+# client CONTAINER MODE N / cli CONTAINER N: median ms of N `echo hi` runs after 3 unmeasured ones.
+client() { "$drv" warm "$1" 3 "$2" >/dev/null && "$drv" warm "$1" "$3" "$2" | median; }
+cli() {
+	docker exec "$1" echo hi >/dev/null
+	i=0
+	while [ $i -lt "$2" ]; do
+		t0=$(date +%s%N)
+		docker exec "$1" echo hi >/dev/null || exit 1
+		echo "$(( ($(date +%s%N) - t0) / 1000 ))" | awk '{printf "%.3f\n", $1 / 1000}'
+		i=$((i + 1))
+	done | median
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b / a}'; }
+client_shell=$(client "$name" shell "$RUNS") && client_group=$(client "$name" group "$RUNS") &&
+	client_bare=$(client "$name" bare "$RUNS") && cli=$(cli "$name" "$RUNS") || exit 1
 bench_say docker_exec "warm exec (echo hi), median of $RUNS: the exec tool (policy + sandbox check + pooled" \
 	"shell) ${tool} ms — docker exec CLI ${cli} ms ($(ratio "$tool" "$cli")x; target >= 3x)"
 bench_say docker_exec "  chela's client alone: pooled shell ${client_shell} ms; an exec of its own ${client_group} ms" \
 	"with the process-group wrapper, ${client_bare} ms bare (the engine's exec create/start/inspect)"
+if docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q runsc; then
+	# under gVisor every engine exec starts a process through the sentry: the shell saves more
+	g=${prefix}runsc
+	n=$((RUNS / 2))
+	# shellcheck disable=SC2086
+	docker run -d --name "$g" --runtime runsc $flags "$img" sleep 3600 >/dev/null &&
+		g_shell=$(client "$g" shell "$n") && g_group=$(client "$g" group "$n") && g_cli=$(cli "$g" "$n") &&
+		bench_say docker_exec "warm exec under gVisor (runsc), median of $n: pooled shell ${g_shell} ms, an exec" \
+			"of its own ${g_group} ms — docker exec CLI ${g_cli} ms ($(ratio "$g_shell" "$g_cli")x)" ||
+		bench_say docker_exec "warm exec under gVisor: failed"
+fi
 
 # Cold: chela's create + start + first exec (and its remove, reported apart).
 cold=$("$drv" cold "$img" "$COLD") || exit 1

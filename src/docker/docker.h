@@ -252,15 +252,17 @@ void docker_exec_result_free(struct docker_exec_result *res);
  * exec's time goes (the engine spawns a runtime process per exec). Same launcher, same result,
  * same deadline and kill escalation; what differs:
  * - the exit code comes from the shell (an end marker per stream carrying a random nonce), not
- *   from exec inspect; output a command's background children write after it ended is dropped;
+ *   from exec inspect. A command that leaves processes running in its group retires its shell
+ *   (they hold its output; once it is closed they lose their reader), so nothing they write can
+ *   be taken for a later command's output — background work belongs to the process tool;
  * - env entries must be NAME=value with a shell-safe NAME, the request line at most
  *   DOCKER_SHELL_MAX_LINE bytes, and stdin needs `head -c` in the image; anything else (and
  *   no_group) runs as its own exec, as does everything when the shell cannot be started.
- * A shell is used by one command at a time; idle ones (at most DOCKER_SHELL_POOL_MAX, for at most
- * DOCKER_SHELL_IDLE_MS) wait in the pool, and one whose stream ended (container stopped or
- * removed, engine restarted) is dropped when next looked at. The shell only runs request lines
- * that start with a per-shell random token sent over its stdin, so bytes meant for a command's
- * stdin can never be taken for a request.
+ * A shell is used by one command at a time; idle ones (at most DOCKER_SHELL_POOL_MAX, for at
+ * most DOCKER_SHELL_IDLE_MS) wait in the pool, and one whose stream ended (container stopped or
+ * removed, engine restarted) or that got output while idle is dropped when next looked at. The
+ * shell only runs request lines that start with a per-shell random token sent over its stdin,
+ * so bytes meant for a command's stdin can never be taken for a request.
  */
 #define DOCKER_SHELL_POOL_MAX 32
 #define DOCKER_SHELL_IDLE_MS  (10 * 60 * 1000)

@@ -13,16 +13,22 @@ void endmark_init(struct endmark *m, const char *nonce, int with_status)
 	m->mlen = strlen(m->marker);
 }
 
-/* The status after the stdout marker: up to 3 digits, then '\n'. */
+/* The status after the stdout marker: up to 3 digits, an optional '+', then '\n'. */
 static void status_char(struct endmark *m, char c)
 {
-	if (c >= '0' && c <= '9' && m->ndigits < 3) {
+	if (c >= '0' && c <= '9' && m->ndigits < 3 && !m->leftover) {
 		m->status = (m->ndigits ? m->status : 0) * 10 + (c - '0');
 		m->ndigits++;
 		return;
 	}
-	if (c != '\n' || m->ndigits == 0)
+	if (c == '+' && m->ndigits > 0 && !m->leftover) {
+		m->leftover = 1;
+		return;
+	}
+	if (c != '\n' || m->ndigits == 0) {
 		m->status = -1;
+		m->leftover = 0;
+	}
 	m->done = 1;
 }
 

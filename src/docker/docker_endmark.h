@@ -4,12 +4,13 @@
  *
  * Contract: a pure scanner over one stream (stdout or stderr). After a command, the shell
  * prints a marker no command output can contain by chance (a prefix and a fresh 128-bit random
- * nonce): on stdout "<marker>:<exit status>\n", on stderr "<marker>\n". Feed the stream in any
+ * nonce): on stdout "<marker>:<exit status>[+]\n" ('+': processes of the command's group are
+ * still running), on stderr "<marker>\n". Feed the stream in any
  * slicing; every byte before the marker is handed to `emit` (a few bytes that could start the
  * marker are held back until they are known not to), the marker and its status are consumed,
  * and anything after them — output of background children that outlived the command — is
  * dropped. `done` is set once the marker (and, on stdout, the status line) is complete; a
- * status that is not 1-3 digits ends with status -1. Memory: fixed (the struct), no allocation
+ * status that is not 1-3 digits (then an optional '+') ends with status -1, leftover 0. Memory: fixed (the struct), no allocation
  * beyond the caller's scratch.
  */
 #ifndef CHELA_DOCKER_ENDMARK_H
@@ -30,6 +31,7 @@ struct endmark {
 	int with_status;          /* stdout: the marker is followed by digits and '\n' */
 	int found, done;
 	int status, ndigits;
+	int leftover;             /* the '+' after the status */
 };
 
 /* nonce: 32 lowercase hex. with_status: 1 for stdout, 0 for stderr. */

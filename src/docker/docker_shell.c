@@ -9,13 +9,16 @@
  *
  * A request is one line (newlines in arguments travel as "$N", a variable holding one):
  *     <token> K='v' setsid sh -c '<EXEC_INNER>' sh '<workdir>' 'arg0' ... </dev/null & wait $!;
- *     printf '%s:%d\n' <marker> $?; printf '%s\n' <marker> >&2
+ *     e $? $! <marker>
  * — the same launcher as a one-off exec, so the process group, its id on stderr and the kill
- * escalation are the same. With stdin, `head -c LEN | ( ...; cat >/dev/null; exit $s )` feeds
- * the command exactly the LEN raw bytes that follow the line (the read builtin takes the line a
- * byte at a time, so it never eats them; the cat drains what the command left unread, so the
- * next line starts where it should). The end markers carry a fresh random nonce: the command
- * cannot print them by chance, and docker_endmark.c finds them in any slicing of the stream.
+ * escalation are the same. e (defined by the server) prints the end markers: "<marker>:<status>"
+ * on stdout, with a '+' when the command's group still has members (children it left running,
+ * which still hold the shell's output: that shell is then retired), and "<marker>" on stderr.
+ * With stdin, `head -c LEN | ( ...; cat >/dev/null; e ... )` feeds the command exactly the LEN
+ * raw bytes that follow the line (the read builtin takes the line a byte at a time, so it never
+ * eats them; the cat drains what the command left unread, so the next line starts where it
+ * should). The markers carry a fresh random nonce: the command cannot print them by chance, and
+ * docker_endmark.c finds them in any slicing of the stream.
  */
 #include "docker/docker_endmark.h"
 #include "docker/docker_exec_int.h"
@@ -39,6 +42,9 @@ static const char SHELL_SERVER[] =
 	"command -v setsid >/dev/null 2>&1 || { echo chela-shell-unusable: no setsid; exit 0; }\n"
 	"h=0; [ \"$(printf ab | head -c 1 2>/dev/null)\" = a ] && h=1\n"
 	"N='\n'\n"
+	/* e STATUS GROUP MARKER: the end markers; '+' when the command's group still has members */
+	"e() { if kill -0 \"-$2\" 2>/dev/null; then printf '%s:%d+\\n' \"$3\" \"$1\"; "
+	"else printf '%s:%d\\n' \"$3\" \"$1\"; fi; printf '%s\\n' \"$3\" >&2; }\n"
 	"printf '" SHELL_READY "%s %s\\n' \"$t\" \"$h\"\n"
 	"while IFS= read -r l; do case $l in \"$t \"*) eval \"${l#\"$t \"}\";; esac; done\n";
 
@@ -83,27 +89,14 @@ static void shell_close(struct shell *sh)
 	}
 }
 
-static int discard_frame(void *ctx, int stream, const char *data, size_t len)
+/* Still usable? Anything readable while it is idle is either the end of its stream or output of
+ * a command's leftover child (whose group escaped the '+' check by leaving it): either way the
+ * shell is not used again — closing it also takes that child's reader away. */
+static int shell_alive(const struct shell *sh)
 {
-	(void)ctx, (void)stream, (void)data, (void)len;
-	return 0;
-}
+	struct pollfd p = { .fd = sh->s.fd, .events = POLLIN };
 
-/* Still usable? Reads and drops whatever arrived while it was idle; 0 at end of stream. */
-static int shell_alive(struct shell *sh)
-{
-	char tmp[4096];
-
-	for (;;) {
-		struct pollfd p = { .fd = sh->s.fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, 0) <= 0)
-			return 1;
-		n = unix_sock_read(&sh->s, tmp, sizeof tmp, clock_mono_ms() + 100, NULL, 0);
-		if (n <= 0 || docker_demux_feed(&sh->dm, tmp, (size_t)n, discard_frame, NULL, NULL, 0) < 0)
-			return 0;
-	}
+	return poll(&p, 1, 0) == 0;
 }
 
 static int shell_key_is(const struct shell *sh, const struct docker *d, const char *container, const char *user)
@@ -315,12 +308,12 @@ static int request_line(const struct docker_exec_opts *o, const char *nonce, str
 		buf_putc(b, ' ');
 		sh_quote(b, o->cmd[k]);
 	}
+	/* the launched sh leads the command's group: its pid ($!) is the group id */
 	if (o->stdin_data)
-		buf_puts(b, " <&3 3<&- & exec 3<&-; wait $!; s=$?; cat >/dev/null; exit $s )");
+		buf_printf(b, " <&3 3<&- & exec 3<&-; wait $!; s=$?; cat >/dev/null; e $s $! " ENDMARK_PREFIX "%s )",
+			   nonce);
 	else
-		buf_puts(b, " </dev/null & wait $!");
-	buf_printf(b, "; printf '%%s:%%d\\n' '" ENDMARK_PREFIX "%s' $?; printf '%%s\\n' '" ENDMARK_PREFIX "%s' >&2",
-		   nonce, nonce);
+		buf_printf(b, " </dev/null & wait $!; e $? $! " ENDMARK_PREFIX "%s", nonce);
 	return b->len >= DOCKER_SHELL_MAX_LINE || b->overflow ? -1 : 0;
 }
 
@@ -420,7 +413,9 @@ int docker_shell_try(struct docker *d, const char *container, const struct docke
 	if (end == EXEC_PUMP_COMPLETE) {
 		res->exit_code = c.out_end.status;
 		*rc = 0;
-		reusable = !res->killed_container;
+		/* Processes the command left running still hold the shell's output: retire it, so
+		 * what they write can never be taken for a later command's output. */
+		reusable = !res->killed_container && !c.out_end.leftover;
 	} else if (end == EXEC_PUMP_EOF) {
 		endmark_flush(&c.out_end, emit_out, &c);
 		endmark_flush(&c.err_end, emit_err, &c);

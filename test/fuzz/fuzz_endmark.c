@@ -4,7 +4,8 @@
  * is the stream, where byte 0xff stands for the whole marker and 0xfe for a prefix of it, so
  * near-misses and real markers are common. Oracle: a plain search over the whole stream —
  * the output must be exactly the bytes before the first marker (everything when there is none),
- * done must agree, and the status must be the 1-3 digits before a newline, else -1. */
+ * done must agree, and the status must be the 1-3 digits before an optional '+' and a newline,
+ * else -1 (and no '+'). */
 #include "docker/docker_endmark.h"
 
 #include <stddef.h>
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct out got;
 	char mark[ENDMARK_MAX + 1], *s, *hit;
 	size_t step, n = 0, i, mlen, off = 0;
-	int with_status, want_done = 0, want_status = -1;
+	int with_status, want_done = 0, want_status = -1, want_leftover = 0;
 
 	if (size < 1)
 		return 0;
@@ -85,15 +86,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				v = v * 10 + (*p++ - '0');
 				digits++;
 			}
+			if (p < end && *p == '+' && digits > 0) {
+				want_leftover = 1;
+				p++;
+			}
 			if (p < end) {
 				want_done = 1;
 				want_status = (*p == '\n' && digits > 0) ? v : -1;
+				if (want_status < 0)
+					want_leftover = 0;
+			} else {
+				want_leftover = 0; /* not known yet: only a complete line counts */
 			}
 		}
 	}
 	CHECK(m.done == want_done);
 	if (want_done && with_status)
-		CHECK(m.status == want_status);
+		CHECK(m.status == want_status && m.leftover == want_leftover);
 	free(s);
 	free(got.data);
 	return 0;

@@ -33,7 +33,9 @@ static void scan(const char *s, size_t len, size_t step, int with_status, struct
 		endmark_flush(m, to_buf, out);
 }
 
-/* Every slicing from 1 byte to the whole gives want / done / status. */
+static int want_leftover; /* what all_slicings() expects of the '+' */
+
+/* Every slicing from 1 byte to the whole gives want / done / status (and want_leftover). */
 static int all_slicings(const char *s, int with_status, const char *want, int done, int status)
 {
 	size_t len = strlen(s), step;
@@ -44,7 +46,8 @@ static int all_slicings(const char *s, int with_status, const char *want, int do
 		int ok;
 
 		scan(s, len, step, with_status, &m, &out);
-		ok = strcmp(out.data ? out.data : "", want) == 0 && m.done == done && (!done || m.status == status);
+		ok = strcmp(out.data ? out.data : "", want) == 0 && m.done == done && (!done || m.status == status) &&
+		     m.leftover == want_leftover;
 		if (!ok)
 			fprintf(stderr, "step %zu: got \"%s\" done %d status %d\n", step, out.data ? out.data : "",
 				m.done, m.status);
@@ -60,6 +63,17 @@ TEST(stdout_marker_and_status)
 	CHECK(all_slicings("hello\n" MARK ":0\n", 1, "hello\n", 1, 0));
 	CHECK(all_slicings("no newline" MARK ":137\n", 1, "no newline", 1, 137));
 	CHECK(all_slicings(MARK ":3\n", 1, "", 1, 3));
+}
+
+TEST(plus_says_processes_were_left)
+{
+	want_leftover = 1;
+	CHECK(all_slicings("bg\n" MARK ":0+\n", 1, "bg\n", 1, 0));
+	CHECK(all_slicings(MARK ":137+\nlate", 1, "", 1, 137));
+	want_leftover = 0;
+	CHECK(all_slicings("x" MARK ":+\n", 1, "x", 1, -1)); /* no status before it */
+	CHECK(all_slicings("x" MARK ":1++\n", 1, "x", 1, -1));
+	CHECK(all_slicings("x" MARK ":1+2\n", 1, "x", 1, -1));
 }
 
 TEST(stderr_marker)
@@ -101,6 +115,7 @@ TEST(no_marker_flushes_everything)
 int main(void)
 {
 	RUN(stdout_marker_and_status);
+	RUN(plus_says_processes_were_left);
 	RUN(stderr_marker);
 	RUN(false_starts_are_output);
 	RUN(after_the_marker_is_dropped);

@@ -535,6 +535,39 @@ TEST(shell_drops_late_background_output)
 	docker_exec_result_free(&res);
 }
 
+TEST(shell_retired_when_processes_are_left)
+{
+	const char *flood[] = { "sh", "-c", "yes flood-line >&2 & echo started", NULL };
+	const char *next[] = { "echo", "next", NULL };
+	const char *ps[] = { "ps", "-o", "args", NULL };
+	struct docker_exec_result res;
+	long before = shell_pid();
+	int i;
+
+	NEED_ENGINE();
+	CHECK_RC(run(flood, NULL, 0, 10000, 0, &res), 0);
+	CHECK_STR(res.out.data, "started\n");
+	docker_exec_result_free(&res);
+	usleep(300 * 1000);
+	/* the shell the flood holds is retired; a new one answers, and nothing of the flood comes along */
+	CHECK_RC(run(next, NULL, 0, 10000, 0, &res), 0);
+	CHECK_STR(res.out.data, "next\n");
+	CHECK(strstr(res.err.data, "flood-line") == NULL);
+	docker_exec_result_free(&res);
+	CHECK(shell_pid() != before);
+	for (i = 0; i < 50; i++) { /* its writer loses its reader and ends */
+		CHECK_RC(run(ps, NULL, 0, 10000, 0, &res), 0);
+		if (strstr(res.out.data, "yes flood-line") == NULL)
+			break;
+		docker_exec_result_free(&res);
+		usleep(100 * 1000);
+	}
+	if (i == 50)
+		fprintf(stderr, "still running:\n%s", res.out.data);
+	CHECK(i < 50);
+	docker_exec_result_free(&res);
+}
+
 static void *concurrent_one(void *arg)
 {
 	const char *argv[] = { "sh", "-c", "sleep 0.5; echo $PPID", NULL };
@@ -629,6 +662,7 @@ int main(void)
 	RUN(shell_quotes_args_env_workdir);
 	RUN(shell_stdin_left_unread_does_not_leak);
 	RUN(shell_drops_late_background_output);
+	RUN(shell_retired_when_processes_are_left);
 	RUN(shell_concurrent_commands_get_own_shells);
 	RUN(shell_survives_container_restart);
 	via_shell = 0;

@@ -232,9 +232,10 @@ async function send(page, text) {
 			const session = await page.inputValue('#session');
 			const ms = await stop(gw, 5000);
 			console.log('# gateway stopped ' + ms + ' ms after SIGTERM');
-			await page.waitForSelector('#status[data-state="reconnecting"]', { timeout: 5000 });
-			const s = await page.textContent('#status-text');
-			if (!s.startsWith('reconnecting…')) throw new Error('status is "' + s + '"');
+			// State and text read together: between retries the page briefly says "connecting…".
+			await page.waitForFunction(() => document.querySelector('#status').dataset.state === 'reconnecting' &&
+				document.querySelector('#status-text').textContent.startsWith('reconnecting…'), null, { timeout: 5000 })
+				.catch(async () => { throw new Error('status never "reconnecting…"; now "' + await page.textContent('#status-text') + '"'); });
 			if (!(await page.isDisabled('#send'))) throw new Error('send enabled while disconnected');
 			gw = startGateway(config);
 			await up(gw, base);
