@@ -8,12 +8,14 @@
  * the image offers, then read request lines and eval those that start with the token.
  *
  * A request is one line (newlines in arguments travel as "$N", a variable holding one):
- *     <token> K='v' setsid sh -c '<EXEC_INNER>' sh '<workdir>' 'arg0' ... </dev/null & wait $!;
+ *     <token> K='v' setsid sh -c "$I" sh '<workdir>' 'arg0' ... </dev/null & wait $!;
  *     e $? $! <marker>
  * — the same launcher as a one-off exec, so the process group, its id on stderr and the kill
- * escalation are the same. e (defined by the server) prints the end markers: "<marker>:<status>"
- * on stdout, with a '+' when the command's group still has members (children it left running,
- * which still hold the shell's output: that shell is then retired), and "<marker>" on stderr.
+ * escalation are the same ($I holds EXEC_INNER, set once: the line is read a byte at a time,
+ * which under gVisor costs a trapped syscall per byte). e, set once too, prints the end
+ * markers: "<marker>:<status>" on stdout, with a '+' when the command's group still has members
+ * (children it left running, which still hold the shell's output: that shell is then retired),
+ * and "<marker>" on stderr.
  * With stdin, `head -c LEN | ( ...; cat >/dev/null; e ... )` feeds the command exactly the LEN
  * raw bytes that follow the line (the read builtin takes the line a byte at a time, so it never
  * eats them; the cat drains what the command left unread, so the next line starts where it
@@ -42,6 +44,7 @@ static const char SHELL_SERVER[] =
 	"command -v setsid >/dev/null 2>&1 || { echo chela-shell-unusable: no setsid; exit 0; }\n"
 	"h=0; [ \"$(printf ab | head -c 1 2>/dev/null)\" = a ] && h=1\n"
 	"N='\n'\n"
+	"I='" EXEC_INNER "'\n"
 	/* e STATUS GROUP MARKER: the end markers; '+' when the command's group still has members */
 	"e() { if kill -0 \"-$2\" 2>/dev/null; then printf '%s:%d+\\n' \"$3\" \"$1\"; "
 	"else printf '%s:%d\\n' \"$3\" \"$1\"; fi; printf '%s\\n' \"$3\" >&2; }\n"
@@ -302,7 +305,7 @@ static int request_line(const struct docker_exec_opts *o, const char *nonce, str
 		sh_quote(b, eq + 1);
 		buf_putc(b, ' ');
 	}
-	buf_puts(b, "setsid sh -c '" EXEC_INNER "' sh ");
+	buf_puts(b, "setsid sh -c \"$I\" sh ");
 	sh_quote(b, o->workdir && *o->workdir ? o->workdir : ".");
 	for (k = 0; o->cmd[k]; k++) {
 		buf_putc(b, ' ');
