@@ -183,16 +183,11 @@ size_t docker_shell_pool_idle(void)
 
 /* ---- opening a shell ------------------------------------------------------------------- */
 
-struct hello {
-	struct buf out;                  /* stdout until the ready line */
-};
-
+/* The greeting: stdout (and any engine error) until the ready line. */
 static int hello_frame(void *ctx, int stream, const char *data, size_t len)
 {
-	struct hello *h = ctx;
-
 	if (stream == 1 || stream == 3)
-		buf_append(&h->out, data, len);
+		buf_append(ctx, data, len);
 	return 0;
 }
 
@@ -204,7 +199,7 @@ static struct shell *shell_open(struct docker *d, const char *container, const c
 	static const char *const argv[] = { "sh", "-c", SHELL_SERVER, "chela-shell", NULL };
 	struct exec_create_req q = { .argv = argv, .user = user[0] ? user : NULL, .attach_stdin = 1 };
 	struct shell *sh = xcalloc(1, sizeof *sh);
-	struct hello h;
+	struct buf hello;
 	struct buf extra;
 	char exec_id[65], line[40], want[80], *rbuf = NULL;
 	int64_t deadline = clock_mono_ms() + SHELL_OPEN_TIMEOUT_MS;
@@ -216,17 +211,18 @@ static struct shell *shell_open(struct docker *d, const char *container, const c
 	snprintf(sh->user, sizeof sh->user, "%s", user);
 	random_hex(sh->token);
 	docker_demux_init(&sh->dm);
-	buf_init(&h.out, 4096);
+	buf_init(&hello, 4096);
 	buf_init(&extra, DOCKER_READ_CHUNK);
-	if (exec_create(d, container, &q, exec_id, err, errlen) < 0 || exec_start(d, exec_id, &sh->s, &extra, err, errlen) < 0)
+	if (exec_create(d, container, &q, exec_id, err, errlen) < 0 ||
+	    exec_start(d, exec_id, &sh->s, &extra, err, errlen) < 0)
 		goto fail;
 	snprintf(line, sizeof line, "%s\n", sh->token);
-	if (docker_demux_feed(&sh->dm, extra.data, extra.len, hello_frame, &h, err, errlen) < 0 ||
+	if (docker_demux_feed(&sh->dm, extra.data, extra.len, hello_frame, &hello, err, errlen) < 0 ||
 	    unix_sock_write_all(&sh->s, line, strlen(line), deadline, err, errlen) < 0)
 		goto fail;
 	snprintf(want, sizeof want, SHELL_READY "%s ", sh->token);
 	rbuf = xmalloc(4096);
-	while ((nl = memchr(h.out.data ? h.out.data : "", '\n', h.out.len)) == NULL) {
+	while ((nl = memchr(hello.data ? hello.data : "", '\n', hello.len)) == NULL) {
 		ssize_t n = unix_sock_read(&sh->s, rbuf, 4096, deadline, err, errlen);
 
 		if (n <= 0) {
@@ -234,25 +230,25 @@ static struct shell *shell_open(struct docker *d, const char *container, const c
 				err_set(err, errlen, "the shell ended before it was ready");
 			goto fail;
 		}
-		if (docker_demux_feed(&sh->dm, rbuf, (size_t)n, hello_frame, &h, err, errlen) < 0)
+		if (docker_demux_feed(&sh->dm, rbuf, (size_t)n, hello_frame, &hello, err, errlen) < 0)
 			goto fail;
-		if (h.out.overflow) { /* the greeting is one short line */
-			err_set(err, errlen, "the shell did not greet: %.200s", h.out.data);
+		if (hello.overflow) { /* the greeting is one short line */
+			err_set(err, errlen, "the shell did not greet: %.200s", hello.data);
 			goto fail;
 		}
 	}
-	if (h.out.len < strlen(want) + 2 || memcmp(h.out.data, want, strlen(want)) != 0) {
-		err_set(err, errlen, "the shell said %.*s", (int)(nl - h.out.data), h.out.data);
+	if (hello.len < strlen(want) + 2 || memcmp(hello.data, want, strlen(want)) != 0) {
+		err_set(err, errlen, "the shell said %.*s", (int)(nl - hello.data), hello.data);
 		goto fail;
 	}
-	sh->has_head = h.out.data[strlen(want)] == '1';
+	sh->has_head = hello.data[strlen(want)] == '1';
 	free(rbuf);
-	buf_free(&h.out);
+	buf_free(&hello);
 	buf_free(&extra);
 	return sh;
 fail:
 	free(rbuf);
-	buf_free(&h.out);
+	buf_free(&hello);
 	buf_free(&extra);
 	shell_close(sh);
 	return NULL;
