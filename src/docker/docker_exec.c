@@ -389,21 +389,10 @@ static int exec_once(struct docker *d, const char *container, const struct docke
 		goto out;
 	if (docker_demux_feed(&dm, extra.data, extra.len, exec_frame, &x, err, errlen) < 0)
 		goto out;
-	memset(&p, 0, sizeof p);
-	p.d = d;
-	p.container = container;
-	p.user = o->user;
-	p.s = &s;
-	p.dm = &dm;
-	p.frame = exec_frame;
-	p.frame_ctx = &x;
-	p.x = &x;
-	p.in = o->stdin_data;
-	p.inlen = o->stdin_len;
-	p.close_stdin = 1;
-	p.timeout_ms = o->timeout_ms;
-	p.abort = o->abort;
-	p.t0 = t0;
+	p = (struct exec_pump){ .d = d, .container = container, .user = o->user, .s = &s, .dm = &dm,
+				.frame = exec_frame, .frame_ctx = &x, .x = &x, .in = o->stdin_data,
+				.inlen = o->stdin_len, .close_stdin = 1, .timeout_ms = o->timeout_ms,
+				.abort = o->abort, .t0 = t0 };
 	end = exec_pump(&p, res, err, errlen);
 	unix_sock_close(&s);
 	if (end == EXEC_PUMP_ERROR)

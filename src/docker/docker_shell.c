@@ -392,21 +392,11 @@ int docker_shell_try(struct docker *d, const char *container, const struct docke
 	exec_out_init(&c.x, o->output_cap ? o->output_cap : DOCKER_EXEC_DEFAULT_CAP, 1);
 	endmark_init(&c.out_end, nonce, 1);
 	endmark_init(&c.err_end, nonce, 0);
-	memset(&p, 0, sizeof p);
-	p.d = d;
-	p.container = container;
-	p.user = o->user;
-	p.s = &sh->s;
-	p.dm = &sh->dm;
-	p.frame = cmd_frame;
-	p.frame_ctx = &c;
-	p.x = &c.x;
-	p.complete = cmd_complete;
-	p.in = req.data;
-	p.inlen = req.len;
-	p.timeout_ms = o->timeout_ms;
-	p.abort = o->abort;
-	p.t0 = t0;
+	/* stdin stays open: the shell reads the next request from it */
+	p = (struct exec_pump){ .d = d, .container = container, .user = o->user, .s = &sh->s, .dm = &sh->dm,
+				.frame = cmd_frame, .frame_ctx = &c, .x = &c.x, .complete = cmd_complete,
+				.in = req.data, .inlen = req.len, .timeout_ms = o->timeout_ms, .abort = o->abort,
+				.t0 = t0 };
 	end = exec_pump(&p, res, err, errlen);
 	*rc = -1;
 	if (end == EXEC_PUMP_COMPLETE) {
