@@ -27,6 +27,7 @@
 #include "util/clock.h"
 #include "util/hash.h"
 #include "util/mem.h"
+#include "util/str.h"
 
 #include <ctype.h>
 #include <poll.h>
@@ -65,9 +66,9 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct shell *pool[DOCKER_SHELL_POOL_MAX];
 static size_t pool_n;
 
+/* 32 lowercase hex of fresh randomness: a shell's token, a command's end-marker nonce. */
 static void random_hex(char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char r[16];
 	int i;
 
@@ -77,11 +78,7 @@ static void random_hex(char out[33])
 		for (i = 0; i < 16; i++)
 			r[i] = (unsigned char)(t >> (8 * (i % 8))) ^ (unsigned char)(i * 131);
 	}
-	for (i = 0; i < 16; i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[32] = '\0';
+	str_hex(r, sizeof r, out);
 }
 
 static void shell_close(struct shell *sh)
